@@ -1,0 +1,6 @@
+/**
+ * `tsyncio` for Node: everything in `index.ts`, plus `@tsyncio/net` once it lands.
+ *
+ * @packageDocumentation
+ */
+export * from './index.js';
