@@ -191,7 +191,7 @@ for (const [file, name] of owner) {
   for (const { spec, line } of valueImports(file)) {
     const where = `${rel(file)}:${line}`;
     /** @type {string[]} */
-    let targets = [];
+    let targets;
     if (spec.startsWith('.')) {
       const target = resolveRelative(file, spec);
       if (target === undefined) {
