@@ -52,6 +52,8 @@ export interface VirtualSleeper {
   readonly when: number;
   /** Called once when the clock reaches `when`; must not run loop code synchronously. */
   fire(): void;
+  /** Called when autojump is switched on while the sleeper waits: jump to `when` once its loop is idle. */
+  autojump?(): void;
 }
 
 /**
@@ -76,10 +78,9 @@ export interface VirtualSleeper {
  * ```
  */
 export class VirtualClock implements Clock {
-  /** Whether an idle loop jumps straight to its next timer. May be changed at any time. */
-  autojump: boolean;
   readonly resolution: number = 1e-9;
   private _time: number;
+  private _autojump: boolean;
   /** @internal wake-ups registered by virtual hosts, fired when time reaches them */
   readonly _sleepers: Set<VirtualSleeper> = new Set();
 
@@ -92,7 +93,23 @@ export class VirtualClock implements Clock {
       throw new TypeError(`VirtualClock start must be a finite number, got ${String(start)}`);
     }
     this._time = start;
-    this.autojump = options.autojump ?? false;
+    this._autojump = options.autojump ?? false;
+  }
+
+  /**
+   * Whether an idle loop jumps straight to its next timer. May be changed at any time: switching
+   * it on also lets loops that are already idle, waiting for a timer, jump to it.
+   */
+  get autojump(): boolean {
+    return this._autojump;
+  }
+
+  set autojump(enabled: boolean) {
+    const wasEnabled = this._autojump;
+    this._autojump = enabled;
+    if (enabled && !wasEnabled) {
+      for (const sleeper of this._sleepers) sleeper.autojump?.();
+    }
   }
 
   /** The current virtual time in seconds. */

@@ -23,6 +23,10 @@ class Sleeper implements VirtualSleeper {
     this.fired = true;
     this._host.soon(this._callback);
   }
+
+  autojump(): void {
+    this._host._scheduleJump(this);
+  }
 }
 
 /**
@@ -71,9 +75,10 @@ export class VirtualHost implements Host {
     this.clock._sleepers.delete(sleeper);
   }
 
-  private _scheduleJump(sleeper: Sleeper): void {
+  /** @internal Jump the clock to `sleeper` on a later platform turn, once the loop has nothing queued. */
+  _scheduleJump(sleeper: Sleeper): void {
     this.platform.soon(() => {
-      if (sleeper.cancelled || sleeper.fired) return;
+      if (sleeper.cancelled || sleeper.fired || !this.clock.autojump) return;
       if (this._pendingSoon > 0) {
         // the loop has work queued: let it run first, then look again
         this._scheduleJump(sleeper);
