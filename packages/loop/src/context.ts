@@ -132,10 +132,35 @@ export class Context implements Iterable<[ContextVar<unknown>, unknown]> {
   }
 }
 
-/** @internal The Context that code runs in now (the base context outside any `run`). */
+/**
+ * The live Context that code runs in now (the base context outside any `run`), not a copy. For
+ * library internals that schedule callbacks which never set context variables, to spare a copy;
+ * everything else should use {@link copyContext}. No asyncio equivalent.
+ */
 export function currentContext(): Context {
   const slot = globalSlot();
   return (slot.context ??= new Context()) as Context;
+}
+
+/**
+ * @internal Enter `context` without a closure (the hot path of handles and task steps): makes it
+ * current and returns the previous one, to be given back to {@link _exitContext} in a `finally`.
+ *
+ * @throws RuntimeError when `context` is already entered.
+ */
+export function _enterContext(context: Context): object | null {
+  if (context._entered) throw new RuntimeError(`cannot enter context: ${String(context)} is already entered`);
+  const slot = globalSlot();
+  const previous = slot.context;
+  context._entered = true;
+  slot.context = context;
+  return previous;
+}
+
+/** @internal Leave `context`, restoring `previous` (what {@link _enterContext} returned). */
+export function _exitContext(context: Context, previous: object | null): void {
+  globalSlot().context = previous;
+  context._entered = false;
 }
 
 /**

@@ -37,9 +37,10 @@ import {
 } from './constants.js';
 import type { Context } from './context.js';
 import { Deque } from './deque.js';
+import { describe } from './debug.js';
 import { RuntimeError } from './errors.js';
 import { formatExceptionContext, type ExceptionContext, type ExceptionHandler } from './exception-context.js';
-import { Handle, TimerHandle, type Callback } from './handle.js';
+import { Handle, TimerHandle, type Callback, type Runnable } from './handle.js';
 import { defaultHost, type Host, type HostTimer } from './host.js';
 import { globalSlot } from './internal/global-slot.js';
 import { TimerHeap } from './internal/timer-heap.js';
@@ -73,6 +74,12 @@ export type TaskFactory = (
   coro: Generator<unknown, unknown, unknown>,
   options: TaskFactoryOptions,
 ) => FutureLike<unknown>;
+
+/** @internal A node of the loop's list of pending tasks (a Task). */
+export interface TaskListNode {
+  _prevTask: TaskListNode | null;
+  _nextTask: TaskListNode | null;
+}
 
 /** Options for {@link EventLoop}. */
 export interface EventLoopOptions {
@@ -144,15 +151,18 @@ export class EventLoop {
   slowCallbackDuration: number = SLOW_CALLBACK_DURATION;
 
   /** @internal the ready queue */
-  readonly _ready: Deque<Handle> = new Deque<Handle>(64);
+  readonly _ready: Deque<Runnable> = new Deque<Runnable>(64);
   /** @internal the timer heap */
   readonly _scheduled: TimerHeap<TimerHandle> = new TimerHeap<TimerHandle>();
   /** @internal how many timers in the heap are cancelled */
   _timerCancelledCount = 0;
   /** @internal used by @tsyncio/futures: the task whose step is running */
   _currentTask: object | null = null;
-  /** @internal used by @tsyncio/futures: strong references to every pending task */
-  readonly _tasks: Set<object> = new Set();
+  /**
+   * @internal used by @tsyncio/futures: the pending tasks, a doubly linked list through the tasks'
+   * `_prevTask`/`_nextTask` fields (the loop holds strong references to pending tasks).
+   */
+  _firstTask: TaskListNode | null = null;
 
   private readonly _clock: Clock;
   private readonly _host: Host;
@@ -343,6 +353,28 @@ export class EventLoop {
     this._ready.push(handle);
     if (!this._wakePending) this._wake();
     return handle;
+  }
+
+  /**
+   * @internal The hot path for other tsyncio layers: call `callback(a0, a1)` in `context` at
+   * `delay` seconds from now, without argument arrays or checks.
+   */
+  _callLaterFast(delay: number, callback: Callback, a0: unknown, a1: unknown, context: Context): TimerHandle {
+    if (this._closed) throw new RuntimeError('Event loop is closed');
+    const timer = TimerHandle._ofTimer(this._clock.now() + delay, callback, a0, a1, this, context, this._timerSeq++);
+    this._scheduled.push(timer);
+    timer._scheduled = true;
+    if (!this._wakePending) this._armHost();
+    return timer;
+  }
+
+  /**
+   * @internal Put `runnable` at the back of the ready queue (a Task step: no Handle allocated).
+   */
+  _scheduleRunnable(runnable: Runnable): void {
+    if (this._closed) throw new RuntimeError('Event loop is closed');
+    this._ready.push(runnable);
+    if (!this._wakePending) this._wake();
   }
 
   /** @internal */
@@ -621,23 +653,24 @@ export class EventLoop {
     let todo = ready.length;
     if (this._debug) {
       while (todo-- > 0) {
-        const handle = ready.shift() as Handle;
+        const handle = ready.shift() as Runnable;
         if (!handle._cancelled) this._runDebug(handle);
       }
     } else {
       while (todo-- > 0) {
-        const handle = ready.shift() as Handle;
+        const handle = ready.shift() as Runnable;
         if (!handle._cancelled) handle._run();
       }
     }
   }
 
-  private _runDebug(handle: Handle): void {
+  private _runDebug(handle: Runnable): void {
     const start = realNow();
     handle._run();
     const seconds = (realNow() - start) / 1000;
     if (seconds >= this.slowCallbackDuration) {
-      const what = hasBrand(handle._a0, TASK_BRAND) ? String(handle._a0) : handle.toString();
+      const a0 = (handle as Partial<Handle>)._a0;
+      const what = hasBrand(a0, TASK_BRAND) ? describe(a0) : describe(handle);
       getLogger().warn(`Executing ${what} took ${seconds.toFixed(3)} seconds`);
     }
   }

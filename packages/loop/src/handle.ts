@@ -6,17 +6,24 @@
  * @module
  */
 import { brandedHasInstance, HANDLE_BRAND, INSPECT, TASK_BRAND, TIMER_HANDLE_BRAND, hasBrand } from './brand.js';
-import { copyContext, type Context } from './context.js';
+import { _enterContext, _exitContext, copyContext, type Context } from './context.js';
 import { captureStack, describe } from './debug.js';
-import { RuntimeError } from './errors.js';
 import type { ExceptionContext } from './exception-context.js';
-import { globalSlot } from './internal/global-slot.js';
 
 /** @internal What a handle needs from its loop (kept structural to avoid an import cycle). */
 export interface HandleOwner {
   getDebug(): boolean;
   callExceptionHandler(context: ExceptionContext): void;
   _timerHandleCancelled(handle: TimerHandle): void;
+}
+
+/**
+ * @internal What the ready queue holds: a Handle, or any object that runs itself (a Task's step,
+ * which spares a Handle per step). `_run()` must never throw.
+ */
+export interface Runnable {
+  readonly _cancelled: boolean;
+  _run(): void;
 }
 
 /** @internal A callback as stored by a handle. */
@@ -130,11 +137,7 @@ export class Handle {
   _run(): void {
     const context = this._context;
     try {
-      if (context._entered) throw new RuntimeError(`cannot enter context: ${String(context)} is already entered`);
-      const slot = globalSlot();
-      const previous = slot.context;
-      context._entered = true;
-      slot.context = context;
+      const previous = _enterContext(context);
       try {
         const callback = this._callback as Callback;
         switch (this._argc) {
@@ -151,8 +154,7 @@ export class Handle {
             callback(...(this._args as unknown[]));
         }
       } finally {
-        slot.context = previous;
-        context._entered = false;
+        _exitContext(context, previous);
       }
     } catch (exception) {
       const errorContext: ExceptionContext = {
@@ -222,6 +224,23 @@ export class TimerHandle extends Handle {
     super(callback, args, loop, context);
     this._when = when;
     this._seq = seq;
+  }
+
+  /** @internal A timer calling `callback(a0, a1)` without an argument array (the hot path). */
+  static _ofTimer(
+    when: number,
+    callback: Callback,
+    a0: unknown,
+    a1: unknown,
+    loop: HandleOwner,
+    context: Context,
+    seq: number,
+  ): TimerHandle {
+    const timer = new TimerHandle(when, callback, NO_ARGS, loop, context, seq);
+    timer._argc = 2;
+    timer._a0 = a0;
+    timer._a1 = a1;
+    return timer;
   }
 
   /** @internal brand for cross-copy `instanceof` */

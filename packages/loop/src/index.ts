@@ -39,7 +39,17 @@ export {
   MIN_SCHEDULED_TIMER_HANDLES,
   SLOW_CALLBACK_DURATION,
 } from './constants.js';
-export { Context, ContextVar, copyContext, LookupError, Token, type ContextVarOptions } from './context.js';
+export {
+  _enterContext,
+  _exitContext,
+  Context,
+  ContextVar,
+  copyContext,
+  currentContext,
+  LookupError,
+  Token,
+  type ContextVarOptions,
+} from './context.js';
 export { captureStack, describe } from './debug.js';
 export { Deque } from './deque.js';
 export { RuntimeError } from './errors.js';
@@ -49,10 +59,12 @@ export {
   type FutureLike,
   type TaskFactory,
   type TaskFactoryOptions,
+  type TaskListNode,
 } from './event-loop.js';
 export { formatExceptionContext, type ExceptionContext, type ExceptionHandler } from './exception-context.js';
-export { Handle, TimerHandle } from './handle.js';
+export { Handle, TimerHandle, type Runnable } from './handle.js';
 export { defaultHost, type Host, type HostTimer } from './host.js';
+export { nextTaskNumber } from './internal/global-slot.js';
 export { getLogger, setLogger, type Logger } from './log.js';
 export { nodeHost } from './node-host.js';
 export {

@@ -35,3 +35,11 @@ export function globalSlot(): GlobalSlot {
   cached = slot;
   return slot;
 }
+
+/**
+ * The next number for a default task name ("Task-<n>"), shared by every installed copy so names
+ * stay unique. Same as asyncio's `_task_name_counter`.
+ */
+export function nextTaskNumber(): number {
+  return ++globalSlot().taskCounter;
+}
