@@ -1,0 +1,499 @@
+/**
+ * Future: the result of an operation that is not done yet, bound to an event loop.
+ *
+ * ## States
+ *
+ * ```
+ *   PENDING ──setResult()────→ FINISHED (result)
+ *      │    ──setException()─→ FINISHED (exception)
+ *      └────cancel()─────────→ CANCELLED
+ * ```
+ *
+ * A future leaves PENDING exactly once. Done callbacks are never called synchronously: when the
+ * future is done (or if it already is) each one is scheduled with `callSoon`, in the Context it
+ * was added with, and receives the future.
+ *
+ * ## Waiting on a future
+ *
+ * `yield* future` (inside a coroutine) yields the future itself once — the Task driving the
+ * coroutine sees it and waits — then returns its result or throws its exception. `await future`
+ * (plain async code) works too: a Future is a thenable that settles through the loop.
+ *
+ * A future is its own iterator (`[Symbol.iterator]()` returns the future; `next()` yields it while
+ * pending and returns its result once done), so waiting allocates no generator. That protocol is
+ * stateless, which is why several tasks can wait on one future.
+ *
+ * @module
+ */
+import {
+  brandedHasInstance,
+  captureStack,
+  copyContext,
+  describe,
+  FUTURE_BRAND,
+  getEventLoop,
+  hasBrand,
+  INSPECT,
+  type Context,
+  type EventLoop,
+} from '@tsyncio/loop';
+import type { Awaitable } from './coroutine.js';
+import { CancelledError, InvalidStateError } from './errors.js';
+import { reportUnretrieved, retrieved } from './internal/unretrieved.js';
+
+/** @internal Future states (asyncio's `_PENDING`, `_CANCELLED`, `_FINISHED`, split by outcome). */
+export const PENDING = 0;
+/** @internal */
+export const CANCELLED = 1;
+/** @internal finished with a result */
+export const RESULT = 2;
+/** @internal finished with an exception */
+export const ERROR = 3;
+
+/** A done callback: receives the future. */
+export type DoneCallback<T> = (future: Future<T>) => void;
+
+/** Options for {@link Future}. */
+export interface FutureOptions {
+  /** The loop the future belongs to (default: `getEventLoop()`). */
+  loop?: EventLoop;
+}
+
+/** Options for {@link Future.addDoneCallback}. */
+export interface AddDoneCallbackOptions {
+  /** The Context the callback runs in (default: a copy of the current one). */
+  context?: Context;
+}
+
+/** @internal What a Task looks like to the futures of its own copy that it waits on. */
+export interface TaskWaiter {
+  readonly _context: Context;
+  /** the future is done: schedule the task's next step */
+  _wakeupLater(future: Future<unknown>): void;
+}
+
+type StoredCallback = (a0: unknown, a1: unknown) => void;
+
+/** @internal Marker entry: "wake this task" (the context slot holds the task). */
+function wakeTask(task: unknown, future: unknown): void {
+  (task as TaskWaiter)._wakeupLater(future as Future<unknown>);
+}
+
+/**
+ * The one iterator-result object futures return from `next()`: `yield*` reads it at once and
+ * passes it straight to the Task, so it never needs to be a fresh object per wait.
+ */
+const ITER_RESULT: { value: unknown; done: boolean } = { value: undefined, done: false };
+
+/** Same-copy marker: a Future of this very copy (so internal fields can be used directly). */
+const LOCAL = Symbol('tsyncio.Future.local');
+
+/**
+ * The result of an asynchronous operation, bound to an event loop. Usually created by library
+ * code (a Task is a Future); application code mostly waits on futures with `yield*` or `await`.
+ *
+ * Same as asyncio's `asyncio.Future`: the same states, errors and callback rules.
+ *
+ * Differs from asyncio: futures are thenables (`await future` in plain async code), `yield*`
+ * replaces `await` inside coroutines, and an exception nobody retrieved is reported when the
+ * future is garbage-collected (through a `FinalizationRegistry`), not in `__del__`.
+ *
+ * @example
+ * ```ts
+ * function* main(): Coroutine<number> {
+ *   const loop = getRunningLoop();
+ *   const future = new Future<number>({ loop });
+ *   loop.callLater(1, () => future.setResult(42));
+ *   return yield* future; // 42, one second later
+ * }
+ * ```
+ */
+export class Future<T> implements PromiseLike<T>, Awaitable<T> {
+  /** @internal */
+  _state: number = PENDING;
+  /** @internal the result or the exception */
+  _value: unknown = undefined;
+  /** @internal */
+  readonly _loop: EventLoop;
+  /** @internal first done callback (most futures have one: the waiting task) */
+  _cb0: StoredCallback | null = null;
+  /** @internal its context (or the task, for a task waiter) */
+  _ctx0: unknown = null;
+  /** @internal further callbacks, as [callback, context] pairs */
+  _callbacks: unknown[] | null = null;
+  /** @internal */
+  _cancelMessage: unknown = undefined;
+  /** @internal the CancelledError to raise from result(), if one was saved */
+  _cancelledExc: CancelledError | null = null;
+  /**
+   * @internal asyncio's `_asyncio_future_blocking`: set when the future yields itself from
+   * `yield*`, so a Task can tell `yield* future` from a bare `yield future`.
+   */
+  _asyncioFutureBlocking = false;
+  /** @internal whether an exception is set that nobody retrieved yet */
+  _logTraceback = false;
+  /** @internal where it was created (debug mode) */
+  _sourceTraceback: string | null;
+
+  /**
+   * @throws TypeError when `options.loop` is not an EventLoop.
+   */
+  constructor(options?: FutureOptions) {
+    const loop = options?.loop;
+    this._loop = loop ?? getEventLoop();
+    this._sourceTraceback = this._loop.getDebug() ? captureStack(1) : null;
+  }
+
+  /** @internal brand for cross-copy `instanceof` */
+  get [FUTURE_BRAND](): true {
+    return true;
+  }
+
+  /** @internal */
+  get [LOCAL](): true {
+    return true;
+  }
+
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return brandedHasInstance(this, Future, FUTURE_BRAND, value);
+  }
+
+  /** The loop the future is bound to. */
+  getLoop(): EventLoop {
+    return this._loop;
+  }
+
+  /** Whether the future is done: it has a result or an exception, or was cancelled. */
+  done(): boolean {
+    return this._state !== PENDING;
+  }
+
+  /** Whether the future was cancelled. */
+  cancelled(): boolean {
+    return this._state === CANCELLED;
+  }
+
+  /**
+   * The future's result.
+   *
+   * @throws the future's exception, if it has one.
+   * @throws CancelledError (with the cancel message) when the future was cancelled.
+   * @throws InvalidStateError("Result is not ready.") when it is still pending.
+   */
+  result(): T {
+    const state = this._state;
+    if (state === RESULT) return this._value as T;
+    if (state === ERROR) {
+      if (this._logTraceback) this._markRetrieved();
+      throw this._value;
+    }
+    if (state === CANCELLED) throw this._makeCancelledError();
+    throw new InvalidStateError('Result is not ready.');
+  }
+
+  /**
+   * The future's exception, or null when it finished with a result.
+   *
+   * @throws CancelledError when the future was cancelled.
+   * @throws InvalidStateError("Exception is not set.") when it is still pending.
+   */
+  exception(): unknown {
+    const state = this._state;
+    if (state === RESULT) return null;
+    if (state === ERROR) {
+      if (this._logTraceback) this._markRetrieved();
+      return this._value;
+    }
+    if (state === CANCELLED) throw this._makeCancelledError();
+    throw new InvalidStateError('Exception is not set.');
+  }
+
+  /**
+   * Mark the future done with `result` and schedule its callbacks.
+   *
+   * @throws InvalidStateError when it is already done.
+   */
+  setResult(result: T): void {
+    if (this._state !== PENDING) throw new InvalidStateError(`${stateName(this._state)}: ${String(this)}`);
+    this._value = result;
+    this._state = RESULT;
+    this._finish();
+  }
+
+  /**
+   * Mark the future done with `exception` and schedule its callbacks. An Error class (rather than
+   * an instance) is instantiated, as asyncio does. If nobody ever retrieves the exception
+   * (`result()`, `exception()`, `yield*`, `await`), it is reported to the loop's exception
+   * handler when the future is garbage-collected.
+   *
+   * @throws InvalidStateError when it is already done.
+   */
+  setException(exception: unknown): void {
+    if (this._state !== PENDING) throw new InvalidStateError(`${stateName(this._state)}: ${String(this)}`);
+    futureSetException(this, instantiate(exception));
+  }
+
+  /**
+   * Cancel the future: mark it cancelled and schedule its callbacks.
+   *
+   * @param msg a message carried by the CancelledError that `result()` raises.
+   * @returns false when the future was already done, else true.
+   */
+  cancel(msg?: unknown): boolean {
+    return futureCancel(this, msg);
+  }
+
+  /**
+   * Call `callback(future)` when the future is done (soon, if it already is). Callbacks run with
+   * `loop.callSoon`, never synchronously, in the order they were added, each in `context` (default:
+   * a copy of the current Context).
+   */
+  addDoneCallback(callback: DoneCallback<T>, options?: AddDoneCallbackOptions): void {
+    if (typeof callback !== 'function') {
+      throw new TypeError(`addDoneCallback() callback must be a function, got ${typeof callback}`);
+    }
+    const context = options?.context ?? copyContext();
+    if (this._state !== PENDING) {
+      this._loop._callSoonFast(callback as StoredCallback, this, undefined, context);
+      return;
+    }
+    this._pushCallback(callback as StoredCallback, context);
+  }
+
+  /**
+   * Remove every registration of `callback`.
+   *
+   * @returns how many were removed.
+   */
+  removeDoneCallback(callback: DoneCallback<T>): number {
+    let removed = 0;
+    const rest = this._callbacks;
+    if (rest !== null) {
+      let kept = 0;
+      for (let i = 0; i < rest.length; i += 2) {
+        if (rest[i] === callback) {
+          removed++;
+        } else {
+          rest[kept++] = rest[i];
+          rest[kept++] = rest[i + 1];
+        }
+      }
+      rest.length = kept;
+    }
+    if (this._cb0 === (callback as unknown)) {
+      removed++;
+      this._cb0 = null;
+      this._ctx0 = null;
+    }
+    if (this._cb0 === null && rest !== null && rest.length > 0) {
+      this._cb0 = rest[0] as StoredCallback;
+      this._ctx0 = rest[1];
+      rest.splice(0, 2);
+    }
+    if (rest !== null && rest.length === 0) this._callbacks = null;
+    return removed;
+  }
+
+  /**
+   * `yield* future` waits for the future and returns its result (or throws its exception).
+   * The future is its own iterator: see the module notes.
+   */
+  [Symbol.iterator](): Generator<Future<T>, T, unknown> {
+    return this as unknown as Generator<Future<T>, T, unknown>;
+  }
+
+  /**
+   * `await future` from plain async code. The promise settles through the loop (a done callback),
+   * never synchronously; it marks an exception as retrieved.
+   */
+  then<A = T, B = never>(
+    onFulfilled?: ((value: T) => A | PromiseLike<A>) | null,
+    onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
+  ): Promise<A | B> {
+    return new Promise<T>((resolve, reject) => {
+      this.addDoneCallback((future) => {
+        try {
+          resolve(future.result());
+        } catch (error) {
+          reject(error);
+        }
+      });
+    }).then(onFulfilled, onRejected);
+  }
+
+  /** asyncio-style description: `<Future pending>`, `<Future finished result=1>`, `<Future cancelled>`. */
+  toString(): string {
+    return `<${this.constructor.name} ${this._describe()}>`;
+  }
+
+  [INSPECT](): string {
+    return this.toString();
+  }
+
+  /** @internal */
+  _describe(): string {
+    switch (this._state) {
+      case PENDING: {
+        const count = (this._cb0 === null ? 0 : 1) + (this._callbacks === null ? 0 : this._callbacks.length / 2);
+        return count === 0 ? 'pending' : `pending callbacks=${count}`;
+      }
+      case CANCELLED:
+        return 'cancelled';
+      case RESULT:
+        return `finished result=${describe(this._value)}`;
+      default:
+        return `finished exception=${describe(this._value)}`;
+    }
+  }
+
+  /** @internal the CancelledError result() raises: the saved one once, then fresh ones */
+  _makeCancelledError(): CancelledError {
+    const saved = this._cancelledExc;
+    if (saved !== null) {
+      this._cancelledExc = null;
+      return saved;
+    }
+    return new CancelledError(this._cancelMessage);
+  }
+
+  /** @internal wake `task` when done (no closure, no handle: the task's step is queued itself) */
+  _addTaskWaiter(task: TaskWaiter): void {
+    if (this._state !== PENDING) {
+      task._wakeupLater(this);
+      return;
+    }
+    this._pushCallback(wakeTask, task);
+  }
+
+  /** @internal */
+  _pushCallback(callback: StoredCallback, context: unknown): void {
+    if (this._cb0 === null) {
+      this._cb0 = callback;
+      this._ctx0 = context;
+    } else if (this._callbacks === null) {
+      this._callbacks = [callback, context];
+    } else {
+      this._callbacks.push(callback, context);
+    }
+  }
+
+  /** @internal the future just became done: schedule the callbacks */
+  _finish(): void {
+    const callback = this._cb0;
+    if (callback === null) return;
+    const loop = this._loop;
+    const context = this._ctx0;
+    this._cb0 = null;
+    this._ctx0 = null;
+    if (callback === wakeTask) (context as TaskWaiter)._wakeupLater(this);
+    else loop._callSoonFast(callback, this, undefined, context as Context);
+    const rest = this._callbacks;
+    if (rest !== null) {
+      this._callbacks = null;
+      for (let i = 0; i < rest.length; i += 2) {
+        const more = rest[i] as StoredCallback;
+        const moreContext = rest[i + 1];
+        if (more === wakeTask) (moreContext as TaskWaiter)._wakeupLater(this);
+        else loop._callSoonFast(more, this, undefined, moreContext as Context);
+      }
+    }
+  }
+
+  /** @internal */
+  _markRetrieved(): void {
+    this._logTraceback = false;
+    retrieved(this);
+  }
+}
+
+// The iterator protocol lives on the prototype, outside the typed class surface: `yield* future`
+// calls next() (and throw()/return() when the coroutine is thrown into or closed).
+Object.defineProperties(Future.prototype, {
+  next: {
+    value(this: Future<unknown>): IteratorResult<Future<unknown>, unknown> {
+      const result = ITER_RESULT;
+      if (this._state === PENDING) {
+        this._asyncioFutureBlocking = true;
+        result.value = this;
+        result.done = false;
+      } else {
+        result.value = this.result();
+        result.done = true;
+      }
+      return result as IteratorResult<Future<unknown>, unknown>;
+    },
+    writable: true,
+    configurable: true,
+  },
+  throw: {
+    value(error: unknown): never {
+      throw error;
+    },
+    writable: true,
+    configurable: true,
+  },
+  return: {
+    value(value: unknown): IteratorResult<never, unknown> {
+      return { value, done: true };
+    },
+    writable: true,
+    configurable: true,
+  },
+});
+
+function stateName(state: number): string {
+  return state === CANCELLED ? 'CANCELLED' : state === PENDING ? 'PENDING' : 'FINISHED';
+}
+
+function instantiate(exception: unknown): unknown {
+  if (typeof exception === 'function' && (exception as { prototype?: unknown }).prototype instanceof Error) {
+    return new (exception as new () => Error)();
+  }
+  return exception;
+}
+
+/** @internal Future.cancel, usable on a Task (whose cancel() is different). */
+export function futureCancel(future: Future<unknown>, msg?: unknown): boolean {
+  if (future._logTraceback) future._markRetrieved();
+  if (future._state !== PENDING) return false;
+  future._state = CANCELLED;
+  future._cancelMessage = msg;
+  future._finish();
+  return true;
+}
+
+/** @internal Future.setResult without the Task override. */
+export function futureSetResult(future: Future<unknown>, result: unknown): void {
+  future._value = result;
+  future._state = RESULT;
+  future._finish();
+}
+
+/** @internal Future.setException without the Task override (and without instantiating classes). */
+export function futureSetException(future: Future<unknown>, exception: unknown): void {
+  future._value = exception;
+  future._state = ERROR;
+  future._logTraceback = true;
+  reportUnretrieved(future, exception);
+  future._finish();
+}
+
+/** @internal whether `value` is a Future of this very copy of the package */
+export function isLocalFuture(value: unknown): value is Future<unknown> {
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[LOCAL] === true;
+}
+
+/**
+ * Whether `value` is a Future (or Task) of any installed copy of `@tsyncio/futures`.
+ *
+ * Same as asyncio's `isfuture()` (which duck-types on `_asyncio_future_blocking`).
+ */
+export function isFuture(value: unknown): value is Future<unknown> {
+  return hasBrand(value, FUTURE_BRAND);
+}
+
+/** @internal asyncio's `_set_result_unless_cancelled`: for timers that complete a future. */
+export function setResultUnlessCancelled(future: unknown, result: unknown): void {
+  const f = future as Future<unknown>;
+  if (f._state === PENDING) futureSetResult(f, result);
+}
