@@ -5,3 +5,4 @@
  * @packageDocumentation
  */
 export * from '@tsyncio/loop';
+export * from '@tsyncio/futures';
