@@ -188,6 +188,16 @@ export function captureLogger(): LogEntry[] {
   return entries;
 }
 
+/** Whether `items` (a TimerHeap's array) is a heap: no timer orders before its parent by `(when, seq)`. */
+export function isHeap(items: readonly { _when: number; _seq: number }[]): boolean {
+  for (let i = 1; i < items.length; i++) {
+    const child = items[i]!;
+    const parent = items[(i - 1) >> 1]!;
+    if (child._when < parent._when || (child._when === parent._when && child._seq < parent._seq)) return false;
+  }
+  return true;
+}
+
 /** Let the platform run `count` macrotasks (so host turns and timers of 0 ms get their chance). */
 export async function macrotasks(count = 5): Promise<void> {
   for (let i = 0; i < count; i++) {
