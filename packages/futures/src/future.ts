@@ -20,8 +20,11 @@
  * (plain async code) works too: a Future is a thenable that settles through the loop.
  *
  * A future is its own iterator (`[Symbol.iterator]()` returns the future; `next()` yields it while
- * pending and returns its result once done), so waiting allocates no generator. That protocol is
- * stateless, which is why several tasks can wait on one future.
+ * pending and returns its result once done), so waiting allocates no generator. The only state is
+ * asyncio's `_asyncio_future_blocking` flag, which the waiting Task clears at once, which is why
+ * several tasks can wait on one future. A coroutine resumed while the future it waits on is still
+ * pending (driven by something other than a Task) gets RuntimeError("await wasn't used with
+ * future"), as in asyncio.
  *
  * @module
  */
@@ -34,6 +37,7 @@ import {
   getEventLoop,
   hasBrand,
   INSPECT,
+  RuntimeError,
   type Context,
   type EventLoop,
 } from '@tsyncio/loop';
@@ -77,6 +81,11 @@ type StoredCallback = (a0: unknown, a1: unknown) => void;
 /** @internal Marker entry: "wake this task" (the context slot holds the task). */
 function wakeTask(task: unknown, future: unknown): void {
   (task as TaskWaiter)._wakeupLater(future as Future<unknown>);
+}
+
+/** Schedule the done callback `callback(future)` (with one argument, as asyncio calls it). */
+function scheduleCallback(loop: EventLoop, callback: StoredCallback, future: unknown, context: Context): void {
+  loop._callSoonFast(callback, future, undefined, context)._argc = 1;
 }
 
 /**
@@ -139,9 +148,12 @@ export class Future<T> implements PromiseLike<T>, Awaitable<T> {
    * @throws TypeError when `options.loop` is not an EventLoop.
    */
   constructor(options?: FutureOptions) {
-    const loop = options?.loop;
-    this._loop = loop ?? getEventLoop();
-    this._sourceTraceback = this._loop.getDebug() ? captureStack(1) : null;
+    const loop = options?.loop ?? getEventLoop();
+    if (typeof (loop as Partial<EventLoop> | null)?.getDebug !== 'function') {
+      throw new TypeError(`Future loop option must be an EventLoop, got ${describe(loop)}`);
+    }
+    this._loop = loop;
+    this._sourceTraceback = loop.getDebug() ? captureStack(1) : null;
   }
 
   /** @internal brand for cross-copy `instanceof` */
@@ -254,7 +266,7 @@ export class Future<T> implements PromiseLike<T>, Awaitable<T> {
     }
     const context = options?.context ?? copyContext();
     if (this._state !== PENDING) {
-      this._loop._callSoonFast(callback as StoredCallback, this, undefined, context);
+      scheduleCallback(this._loop, callback as StoredCallback, this, context);
       return;
     }
     this._pushCallback(callback as StoredCallback, context);
@@ -386,7 +398,7 @@ export class Future<T> implements PromiseLike<T>, Awaitable<T> {
     this._cb0 = null;
     this._ctx0 = null;
     if (callback === wakeTask) (context as TaskWaiter)._wakeupLater(this);
-    else loop._callSoonFast(callback, this, undefined, context as Context);
+    else scheduleCallback(loop, callback, this, context as Context);
     const rest = this._callbacks;
     if (rest !== null) {
       this._callbacks = null;
@@ -394,7 +406,7 @@ export class Future<T> implements PromiseLike<T>, Awaitable<T> {
         const more = rest[i] as StoredCallback;
         const moreContext = rest[i + 1];
         if (more === wakeTask) (moreContext as TaskWaiter)._wakeupLater(this);
-        else loop._callSoonFast(more, this, undefined, moreContext as Context);
+        else scheduleCallback(loop, more, this, moreContext as Context);
       }
     }
   }
@@ -413,6 +425,12 @@ Object.defineProperties(Future.prototype, {
     value(this: Future<unknown>): IteratorResult<Future<unknown>, unknown> {
       const result = ITER_RESULT;
       if (this._state === PENDING) {
+        if (this._asyncioFutureBlocking) {
+          // yielded before and no Task took it: the coroutine was resumed while the future is
+          // still pending (asyncio's check in Future.__await__; also stops `[...coro()]` looping)
+          this._asyncioFutureBlocking = false;
+          throw new RuntimeError("await wasn't used with future");
+        }
         this._asyncioFutureBlocking = true;
         result.value = this;
         result.done = false;
@@ -446,7 +464,10 @@ function stateName(state: number): string {
 }
 
 function instantiate(exception: unknown): unknown {
-  if (typeof exception === 'function' && (exception as { prototype?: unknown }).prototype instanceof Error) {
+  if (
+    typeof exception === 'function' &&
+    (exception === Error || (exception as { prototype?: unknown }).prototype instanceof Error)
+  ) {
     return new (exception as new () => Error)();
   }
   return exception;
