@@ -5,6 +5,7 @@
  *
  * @packageDocumentation
  */
+export { AsCompletedIterator, asCompleted, type AsCompletedOptions } from './as-completed.js';
 export { asyncWith, type AsyncContextManager } from './async-with.js';
 export { isCoroutine, type Awaitable, type Coroutine } from './coroutine.js';
 export {
@@ -19,6 +20,11 @@ export {
 export { ensureFuture, type EnsureFutureOptions } from './ensure-future.js';
 export { CancelledError, InvalidStateError, isCancelledError, rethrowIfCancelled, TimeoutError } from './errors.js';
 export { Future, isFuture, type AddDoneCallbackOptions, type DoneCallback, type FutureOptions } from './future.js';
+export { gather, type GatherOptions } from './gather.js';
 export { fromPromise, toAbortSignal, type FromPromiseOptions } from './promise-interop.js';
+export { shield } from './shield.js';
 export { sleep } from './sleep.js';
 export { createTask, Task, type CreateTaskOptions, type GetStackOptions, type TaskOptions } from './task.js';
+export { Timeout, timeout, timeoutAt } from './timeout.js';
+export { waitFor } from './wait-for.js';
+export { ALL_COMPLETED, FIRST_COMPLETED, FIRST_EXCEPTION, wait, type ReturnWhen, type WaitOptions } from './wait.js';
