@@ -97,6 +97,14 @@ function nameOf(value: unknown): string {
   return typeof value === 'string' ? value : String(value);
 }
 
+/** The TypeError for a `coro` argument that is not a coroutine (with a hint for a generator function). */
+function notACoroutine(value: unknown): TypeError {
+  const hint = isCoroutineFunction(value)
+    ? ': call the generator function — createTask(main()), not createTask(main)'
+    : '';
+  return new TypeError(`a coroutine was expected, got ${describe(value)}${hint}`);
+}
+
 /** How long (seconds) debug mode lets a task run after catching a cancellation before warning. */
 const SWALLOW_GRACE = 1;
 
@@ -144,7 +152,7 @@ export class Task<T> extends Future<T> {
   _numCancelsRequested = 0;
   /** @internal created on first use of `signal` */
   _abort: AbortController | null = null;
-  /** @internal wakeup callback for futures of another installed copy */
+  /** @internal wakeup callback for futures of another installed copy, or whose addDoneCallback() is overridden */
   _wakeupBound: ((future: unknown) => void) | null = null;
   /** @internal debug mode: cancel count when a CancelledError was last thrown into the coroutine */
   _cancelDelivered = 0;
@@ -165,12 +173,7 @@ export class Task<T> extends Future<T> {
    */
   constructor(coro: Coroutine<T>, options: TaskOptions = {}) {
     super({ loop: options.loop ?? _getRunningLoop() ?? getEventLoop() });
-    if (!isCoroutine(coro)) {
-      const hint = isCoroutineFunction(coro)
-        ? ': call the generator function — createTask(main()), not createTask(main)'
-        : '';
-      throw new TypeError(`a coroutine was expected, got ${describe(coro)}${hint}`);
-    }
+    if (!isCoroutine(coro)) throw notACoroutine(coro);
     this._coro = coro;
     this._context = options.context ?? copyContext();
     this._name = options.name === undefined ? null : nameOf(options.name);
@@ -336,7 +339,7 @@ export class Task<T> extends Future<T> {
     this._scheduleStep(wakeupException(future));
   }
 
-  /** @internal a done callback for futures of another installed copy: step now (inside the callback) */
+  /** @internal the done callback of {@link _wakeupBound}: step now (inside the callback, as asyncio's `__wakeup`) */
   _wakeup(future: Future<unknown>): void {
     taskStep(this, wakeupException(future));
   }
@@ -458,6 +461,7 @@ function runStep(task: Task<unknown>, exception: unknown): void {
   }
   if (isLocalFuture(value)) {
     if (value._loop !== task._loop) {
+      value._asyncioFutureBlocking = false;
       reschedule(task, new RuntimeError(`Task ${String(task)} got Future ${String(value)} attached to a different loop`));
     } else if (value._asyncioFutureBlocking) {
       if (value === (task as unknown)) {
@@ -465,7 +469,10 @@ function runStep(task: Task<unknown>, exception: unknown): void {
         return;
       }
       value._asyncioFutureBlocking = false;
-      value._addTaskWaiter(task);
+      // the fast path (no closure, no Handle), unless a subclass overrides addDoneCallback(): then
+      // go through it, as asyncio does
+      if (value.addDoneCallback === Future.prototype.addDoneCallback) value._addTaskWaiter(task);
+      else addWakeupCallback(task, value);
       task._futWaiter = value;
       if (task._mustCancel && value.cancel(task._cancelMessage)) task._mustCancel = false;
     } else {
@@ -483,6 +490,7 @@ function runStep(task: Task<unknown>, exception: unknown): void {
 /** A future of another installed copy of this package: use only its public API and the blocking flag. */
 function waitForeignFuture(task: Task<unknown>, future: Future<unknown>): void {
   if (future.getLoop() !== task._loop) {
+    future._asyncioFutureBlocking = false;
     reschedule(task, new RuntimeError(`Task ${String(task)} got Future ${String(future)} attached to a different loop`));
     return;
   }
@@ -491,12 +499,17 @@ function waitForeignFuture(task: Task<unknown>, future: Future<unknown>): void {
     return;
   }
   future._asyncioFutureBlocking = false;
+  addWakeupCallback(task, future);
+  task._futWaiter = future;
+  if (task._mustCancel && future.cancel(task._cancelMessage)) task._mustCancel = false;
+}
+
+/** Wake `task` through `future.addDoneCallback()` (one bound callback per task, made on first use). */
+function addWakeupCallback(task: Task<unknown>, future: Future<unknown>): void {
   task._wakeupBound ??= (done: unknown): void => {
     task._wakeup(done as Future<unknown>);
   };
   future.addDoneCallback(task._wakeupBound, { context: task._context });
-  task._futWaiter = future;
-  if (task._mustCancel && future.cancel(task._cancelMessage)) task._mustCancel = false;
 }
 
 function reschedule(task: Task<unknown>, error: Error): void {
@@ -589,9 +602,7 @@ export function createTask<T>(coro: Coroutine<T>, options: CreateTaskOptions = {
   const loop = options.loop ?? _getRunningLoop() ?? getEventLoop();
   const factory = loop.getTaskFactory();
   if (factory === null) return new Task(coro, { ...options, loop });
-  if (!isCoroutine(coro)) {
-    throw new TypeError(`a coroutine was expected, got ${describe(coro)}`);
-  }
+  if (!isCoroutine(coro)) throw notACoroutine(coro);
   const factoryOptions: { name?: string; context?: Context; eagerStart?: boolean } = {};
   if (options.name !== undefined) factoryOptions.name = options.name;
   if (options.context !== undefined) factoryOptions.context = options.context;
