@@ -16,6 +16,9 @@ export const shared = {
   test: {
     include: ['test/**/*.test.ts'],
     testTimeout: 20_000,
+    // `turbo run test` runs vitest in every package, including those with no tests yet; the root
+    // `pnpm check` still fails when no test runs at all.
+    passWithNoTests: true,
     // *.test-d.ts files are type-checked by the `typecheck` task (tsc fails on a bad
     // expectTypeOf). `vitest run --typecheck` inside a package runs them too.
     typecheck: { include: ['test/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
