@@ -42,7 +42,8 @@ export function allTasks(loop?: EventLoop): Set<Task<unknown>> {
 
 /** @internal Add `task` to `loop`'s list of pending tasks (O(1), no allocation). */
 export function linkTask(loop: EventLoop, task: TaskListNode): void {
-  if (task._prevTask !== null || loop._firstTask === task) return;
+  // `!= null`: a task-like object of another implementation starts without the link fields
+  if (task._prevTask != null || loop._firstTask === task) return;
   const first = loop._firstTask;
   task._nextTask = first;
   if (first !== null) first._prevTask = task;
@@ -54,7 +55,7 @@ export function linkTask(loop: EventLoop, task: TaskListNode): void {
 /** @internal Remove `task` from `loop`'s list of pending tasks. */
 export function unlinkTask(loop: EventLoop, task: TaskListNode): void {
   const previous = task._prevTask;
-  if (previous === null) return;
+  if (previous == null) return;
   const next = task._nextTask;
   if (previous === task) loop._firstTask = next;
   else previous._nextTask = next;
@@ -64,8 +65,9 @@ export function unlinkTask(loop: EventLoop, task: TaskListNode): void {
 }
 
 /**
- * Register `task` as pending on its loop (for third-party task implementations).
- * Same as asyncio's `_register_task()`.
+ * Register `task` as pending on its loop (for third-party task implementations: any object with
+ * `getLoop()` and `done()`; the loop links it through two fields it adds, `_prevTask` and
+ * `_nextTask`). Same as asyncio's `_register_task()`.
  */
 export function _registerTask(task: Task<unknown>): void {
   linkTask(task.getLoop(), task);
