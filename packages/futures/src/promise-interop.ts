@@ -17,22 +17,16 @@ export interface FromPromiseOptions {
 
 /** A Future settled by a promise; cancelling it aborts the promise's signal at once. */
 class PromiseFuture<T> extends Future<T> {
-  /** @internal */
+  /** @internal the controller of the signal given to the promise function (until done) */
   _controller: AbortController | null = null;
 
-  override cancel(msg?: unknown): boolean {
-    if (!super.cancel(msg)) return false;
+  /** @internal done: abort the signal if cancelled (however cancel() was reached), then drop it */
+  override _finish(): void {
     const controller = this._controller;
     if (controller !== null) {
       this._controller = null;
-      controller.abort(new CancelledError(msg));
+      if (this._state === CANCELLED) controller.abort(new CancelledError(this._cancelMessage));
     }
-    return true;
-  }
-
-  /** @internal */
-  override _finish(): void {
-    this._controller = null;
     super._finish();
   }
 }
