@@ -19,6 +19,20 @@ export {
 } from './current-task.js';
 export { ensureFuture, type EnsureFutureOptions } from './ensure-future.js';
 export { CancelledError, InvalidStateError, isCancelledError, rethrowIfCancelled, TimeoutError } from './errors.js';
+export {
+  catchGroup,
+  ExceptionGroup,
+  tryCatchGroup,
+  type CatchGroupClause,
+  type CatchGroupClauses,
+  type CatchGroupHandler,
+  type ErrorClass,
+  type ErrorMatcher,
+  type MatchedBy,
+  type TryCatchGroupClause,
+  type TryCatchGroupClauses,
+  type TryCatchGroupHandler,
+} from './exception-group.js';
 export { Future, isFuture, type AddDoneCallbackOptions, type DoneCallback, type FutureOptions } from './future.js';
 export { gather, type GatherOptions } from './gather.js';
 export { fromPromise, toAbortSignal, type FromPromiseOptions } from './promise-interop.js';
