@@ -38,6 +38,7 @@ export { gather, type GatherOptions } from './gather.js';
 export { fromPromise, toAbortSignal, type FromPromiseOptions } from './promise-interop.js';
 export { shield } from './shield.js';
 export { sleep } from './sleep.js';
+export { TaskGroup, type TaskGroupCreateTaskOptions } from './task-group.js';
 export { createTask, Task, type CreateTaskOptions, type GetStackOptions, type TaskOptions } from './task.js';
 export { Timeout, timeout, timeoutAt } from './timeout.js';
 export { waitFor } from './wait-for.js';
