@@ -17,6 +17,7 @@ export {
   allTasks,
   currentTask,
 } from './current-task.js';
+export { createEagerTaskFactory, eagerTaskFactory, type TaskConstructor } from './eager.js';
 export { ensureFuture, type EnsureFutureOptions } from './ensure-future.js';
 export { CancelledError, InvalidStateError, isCancelledError, rethrowIfCancelled, TimeoutError } from './errors.js';
 export {
