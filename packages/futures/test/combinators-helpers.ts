@@ -8,7 +8,7 @@
  */
 import { onTestFinished } from 'vitest';
 import { EventLoop, setEventLoop, VirtualClock, type ExceptionContext } from '@tsyncio/loop';
-import { createTask, Future, type Coroutine } from '../src/index.js';
+import { createTask, Future, type Awaitable, type Coroutine } from '../src/index.js';
 
 /** A test loop and what its exception handler received. */
 export interface CombinatorLoop {
@@ -39,10 +39,13 @@ export function newLoop(): CombinatorLoop {
   return { loop, clock, errors };
 }
 
-/** A coroutine, or a function making one (called inside the task, so it may use the running loop). */
-export type Main<T> = Coroutine<T> | (() => Coroutine<T>);
+/**
+ * A coroutine, or a function making an awaitable (called inside the task, so it may use the
+ * running loop).
+ */
+export type Main<T> = Coroutine<T> | (() => Awaitable<T>);
 
-function* callInside<T>(make: () => Coroutine<T>): Coroutine<T> {
+function* callInside<T>(make: () => Awaitable<T>): Coroutine<T> {
   return yield* make();
 }
 
