@@ -4,9 +4,10 @@
  * platform-neutral entry (`src/index.ts`, what browsers and bundlers get); the Node entry is
  * pinned in `exports.node.test.ts`.
  *
- * When you add or remove an export on purpose, update the snapshot and commit it with the change:
- *   pnpm vitest run --project tsyncio -u packages/tsyncio/test/exports
- * and make sure the change has a changeset and an API.md entry.
+ * When you add or remove an export on purpose, update the snapshots, and commit them with the
+ * change, its changeset and its API.md entry:
+ *   pnpm vitest run --project tsyncio -u test/exports
+ * One snapshot file serves both the Node and the Chromium run of this file.
  */
 import { describe, expect, it } from 'vitest';
 import * as neutral from '../src/index.js';
