@@ -37,6 +37,15 @@ export {
 export { Future, isFuture, type AddDoneCallbackOptions, type DoneCallback, type FutureOptions } from './future.js';
 export { gather, type GatherOptions } from './gather.js';
 export { fromPromise, toAbortSignal, type FromPromiseOptions } from './promise-interop.js';
+export {
+  KeyboardInterrupt,
+  run,
+  Runner,
+  type MainCoroutine,
+  type RunnerOptions,
+  type RunnerRunOptions,
+  type RunOptions,
+} from './runner.js';
 export { shield } from './shield.js';
 export { sleep } from './sleep.js';
 export { TaskGroup, type TaskGroupCreateTaskOptions } from './task-group.js';
