@@ -1,0 +1,266 @@
+/**
+ * `Condition`: a condition variable for tasks — asyncio's `locks.Condition`.
+ *
+ * ## How `wait()` keeps the lock invariant
+ *
+ * `wait()` must be called with the lock held. It releases the lock, waits to be notified, then
+ * re-acquires the lock **always** — also when the task is cancelled while it waits or while it
+ * re-acquires (it retries `acquire()`, remembers the latest CancelledError and re-raises it once
+ * the lock is held again). The caller therefore holds the lock whenever `wait()` returns or
+ * throws, so `asyncWith(cond, …)` can always release it.
+ *
+ * If anything is raised after the task may have been notified, `wait()` notifies one other
+ * waiter before re-raising, so a notification is never lost to a cancellation (a spurious wakeup
+ * is allowed; callers re-check their predicate, which is what `waitFor` does).
+ *
+ * @module
+ */
+import { CancelledError, type Coroutine } from '@tsyncio/futures';
+import { describe, INSPECT, RuntimeError } from '@tsyncio/loop';
+import { LockContext } from './internal/lock-context.js';
+import { Waiter, WaiterList } from './internal/waiters.js';
+import { Lock } from './lock.js';
+
+/** What `wait()` holds while no error was raised by the wait itself. */
+const NO_FAILURE: unique symbol = Symbol('tsyncio.noFailure');
+
+/**
+ * A condition variable: tasks wait (holding its lock) until another task notifies them. Its lock
+ * is a new {@link Lock}, or the one given, so several conditions can share one lock.
+ *
+ * Same as asyncio's `asyncio.Condition`, including the guarantee that `wait()` holds the lock
+ * again when it returns or throws (even on cancellation) and passes on a notification it cannot
+ * use.
+ *
+ * Differs from asyncio: methods that wait are used with `yield*`; `async with cond:` is
+ * `yield* asyncWith(cond, function* () { … })`.
+ *
+ * @example
+ * ```ts
+ * const cond = new Condition();
+ * const items: string[] = [];
+ *
+ * function* consumer(): Coroutine<string> {
+ *   return yield* asyncWith(cond, function* () {
+ *     yield* cond.waitFor(() => items.length > 0);
+ *     return items.shift()!;
+ *   });
+ * }
+ *
+ * function* producer(item: string): Coroutine<void> {
+ *   yield* asyncWith(cond, function* () {
+ *     items.push(item);
+ *     cond.notify();
+ *   });
+ * }
+ * ```
+ */
+export class Condition extends LockContext {
+  /** @internal */
+  readonly _lock: Lock;
+  /** @internal tasks waiting to be notified */
+  readonly _waiters: WaiterList<boolean> = new WaiterList<boolean>();
+
+  /**
+   * @param lock the lock to use (default: a new Lock).
+   * @throws TypeError when `lock` is given and is not a Lock.
+   */
+  constructor(lock?: Lock | null) {
+    super();
+    if (lock === undefined || lock === null) {
+      this._lock = new Lock();
+    } else if (
+      typeof lock !== 'object' ||
+      typeof lock.acquire !== 'function' ||
+      typeof lock.release !== 'function' ||
+      typeof lock.locked !== 'function'
+    ) {
+      throw new TypeError(`Condition() lock must be a Lock, got ${describe(lock)}`);
+    } else {
+      this._lock = lock;
+    }
+  }
+
+  /** Whether the underlying lock is held. Same as asyncio's `Condition.locked()`. */
+  locked(): boolean {
+    return this._lock.locked();
+  }
+
+  /**
+   * Acquire the underlying lock (see {@link Lock.acquire}). Returns `true`.
+   *
+   * Same as asyncio's `Condition.acquire()`.
+   *
+   * @example
+   * ```ts
+   * yield* cond.acquire();
+   * try {
+   *   cond.notifyAll();
+   * } finally {
+   *   cond.release();
+   * }
+   * ```
+   */
+  acquire(): Coroutine<true> {
+    return this._lock.acquire();
+  }
+
+  /**
+   * Release the underlying lock (see {@link Lock.release}).
+   *
+   * Same as asyncio's `Condition.release()`.
+   *
+   * @throws RuntimeError("Lock is not acquired.") when the lock is not held.
+   *
+   * @example
+   * ```ts
+   * yield* cond.acquire();
+   * cond.release();
+   * ```
+   */
+  release(): void {
+    this._lock.release();
+  }
+
+  /**
+   * Release the lock, wait until notified, re-acquire the lock and return `true`. May return
+   * spuriously: re-check your condition (or use {@link waitFor}).
+   *
+   * The lock is held again whenever `wait()` returns or throws — also when the task is cancelled
+   * (the lock is re-acquired first, then the CancelledError is re-raised).
+   *
+   * Same as asyncio's `Condition.wait()`.
+   *
+   * @throws RuntimeError("cannot wait on un-acquired lock") when the lock is not held.
+   * @throws RuntimeError when the condition is bound to a different event loop.
+   *
+   * @example
+   * ```ts
+   * yield* asyncWith(cond, function* () {
+   *   while (!ready) yield* cond.wait();
+   * });
+   * ```
+   */
+  *wait(): Coroutine<true> {
+    if (!this.locked()) throw new RuntimeError('cannot wait on un-acquired lock');
+    const waiters = this._waiters;
+    const waiter = new Waiter<boolean>(this._getLoop());
+    this.release();
+    try {
+      let failure: unknown = NO_FAILURE;
+      waiters.append(waiter);
+      try {
+        yield* waiter;
+      } catch (error) {
+        failure = error;
+      } finally {
+        waiters.remove(waiter);
+      }
+      // Re-acquire the lock even when cancelled; re-raise the latest CancelledError after.
+      let cancelled: CancelledError | null = null;
+      for (;;) {
+        try {
+          yield* this._lock.acquire();
+          break;
+        } catch (error) {
+          if (!(error instanceof CancelledError)) throw error;
+          cancelled = error;
+        }
+      }
+      if (cancelled !== null) throw cancelled;
+      if (failure !== NO_FAILURE) throw failure;
+      return true;
+    } catch (error) {
+      // This task may have been notified before the error: pass the notification on.
+      this._notify(1);
+      throw error;
+    }
+  }
+
+  /**
+   * Wait until `predicate()` is truthy and return its value. The predicate is called with the
+   * lock held: first at once, then after each wakeup.
+   *
+   * Same as asyncio's `Condition.wait_for()`: the final predicate value is the result.
+   *
+   * @throws RuntimeError("cannot wait on un-acquired lock") when the predicate is falsy and the
+   * lock is not held.
+   *
+   * @example
+   * ```ts
+   * const item = yield* asyncWith(cond, function* () {
+   *   return yield* cond.waitFor(() => queue.pop());
+   * });
+   * ```
+   */
+  *waitFor<T>(predicate: () => T): Coroutine<T> {
+    if (typeof predicate !== 'function') {
+      throw new TypeError(`waitFor() predicate must be a function, got ${describe(predicate)}`);
+    }
+    let result = predicate();
+    while (!result) {
+      yield* this.wait();
+      result = predicate();
+    }
+    return result;
+  }
+
+  /**
+   * Wake up to `n` tasks waiting on this condition (default 1). Woken tasks return from `wait()`
+   * only once they re-acquire the lock, so call `release()` (or leave `asyncWith`) after.
+   *
+   * Same as asyncio's `Condition.notify(n=1)`.
+   *
+   * @throws RuntimeError("cannot notify on un-acquired lock") when the lock is not held.
+   * @throws TypeError / RangeError when `n` is not a number / is NaN.
+   *
+   * @example
+   * ```ts
+   * yield* asyncWith(cond, function* () {
+   *   items.push(item);
+   *   cond.notify();
+   * });
+   * ```
+   */
+  notify(n = 1): void {
+    if (typeof n !== 'number') throw new TypeError(`notify() n must be a number, got ${describe(n)}`);
+    if (Number.isNaN(n)) throw new RangeError('notify() n must not be NaN');
+    if (!this.locked()) throw new RuntimeError('cannot notify on un-acquired lock');
+    this._notify(n);
+  }
+
+  /**
+   * Wake every task waiting on this condition.
+   *
+   * Same as asyncio's `Condition.notify_all()`.
+   *
+   * @throws RuntimeError("cannot notify on un-acquired lock") when the lock is not held.
+   *
+   * @example
+   * ```ts
+   * yield* asyncWith(cond, function* () {
+   *   done = true;
+   *   cond.notifyAll();
+   * });
+   * ```
+   */
+  notifyAll(): void {
+    this.notify(this._waiters.length);
+  }
+
+  /** @internal wake up to `n` waiters that are not done yet (asyncio's `_notify`) */
+  _notify(n: number): void {
+    this._waiters.wakeUpTo(n, false);
+  }
+
+  /** `<Condition [locked, waiters:1]>`, like asyncio's repr. */
+  override toString(): string {
+    const waiters = this._waiters.length;
+    return `<${this.constructor.name} [${this.locked() ? 'locked' : 'unlocked'}${waiters > 0 ? `, waiters:${waiters}` : ''}]>`;
+  }
+
+  /** Node's `util.inspect` shows the same as {@link toString}. */
+  [INSPECT](): string {
+    return this.toString();
+  }
+}
