@@ -53,6 +53,11 @@ class GatheringFuture extends Future<unknown[]> {
   }
 }
 
+/** Whether `future` (pending) already has `callback` among its done callbacks. */
+function hasCallback(future: Future<unknown>, callback: unknown): boolean {
+  return future._cb0 === callback || (future._callbacks !== null && future._callbacks.includes(callback));
+}
+
 /** Whether the last argument of `gather()` is its options object rather than an awaitable. */
 function isOptions(value: unknown): value is GatherOptions {
   return (
@@ -196,26 +201,50 @@ export function gather(...args: unknown[]): Future<unknown[]> {
     }
   };
 
-  const argToFuture = new Map<unknown, Future<unknown>>();
+  // Duplicates are wrapped once. A Future argument is its own future: it is a duplicate when it
+  // already carries this gather's callback (or is in the set of done ones), so the common case —
+  // distinct tasks — needs no map; other awaitables go through `argToFuture`.
+  let argToFuture: Map<unknown, Future<unknown>> | null = null;
   let doneFutures: Future<unknown>[] | null = null;
+  let doneSet: Set<Future<unknown>> | null = null;
   let loop: EventLoop | null = null;
   let ensureOptions: { loop: EventLoop } | undefined;
-  let callbackOptions: { context: Context } | undefined;
+  let context: Context | null = null;
   children = new Array<Future<unknown>>(count);
   for (let i = 0; i < count; i++) {
     const arg = args[i];
-    let future = argToFuture.get(arg);
-    if (future === undefined) {
-      future = ensureFuture(arg as Awaitable<unknown>, ensureOptions);
-      if (loop === null) {
-        loop = future.getLoop();
-        ensureOptions = { loop };
-        callbackOptions = { context: copyContext() };
+    let future: Future<unknown> | undefined;
+    if (isLocalFuture(arg)) {
+      future = arg;
+      if (loop !== null && future._loop !== loop) {
+        throw new RangeError('The future belongs to a different loop than the one specified as the loop argument');
       }
-      nfuts++;
-      argToFuture.set(arg, future);
-      if (future.done()) (doneFutures ??= []).push(future);
-      else future.addDoneCallback(onChildDone, callbackOptions);
+      if (future._state === PENDING ? hasCallback(future, onChildDone) : doneSet?.has(future) === true) {
+        children[i] = future;
+        continue;
+      }
+    } else {
+      future = argToFuture?.get(arg);
+      if (future !== undefined) {
+        children[i] = future;
+        continue;
+      }
+      future = ensureFuture(arg as Awaitable<unknown>, ensureOptions);
+      (argToFuture ??= new Map()).set(arg, future);
+    }
+    if (loop === null) {
+      loop = future.getLoop();
+      ensureOptions = { loop };
+      context = copyContext();
+    }
+    nfuts++;
+    if (future.done()) {
+      (doneFutures ??= []).push(future);
+      if (future === arg) (doneSet ??= new Set()).add(future);
+    } else {
+      const local: unknown = future;
+      if (isLocalFuture(local)) local._pushCallback(onChildDone as (a0: unknown, a1: unknown) => void, context);
+      else future.addDoneCallback(onChildDone, { context: context as Context });
     }
     children[i] = future;
   }

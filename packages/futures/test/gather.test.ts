@@ -204,6 +204,31 @@ describe('gather(): construction', () => {
     expect(runs).toBe(2);
   });
 
+  it('wraps a duplicate future once, pending or already done, and repeats its result', async () => {
+    // cf. tasks.py gather(): `arg_to_fut` (futures are their own future)
+    const { loop } = newLoop();
+    const pending = future<string>(loop);
+    const done = future<string>(loop);
+    done.setResult('done');
+    const task = createTask(immediate('task'), { loop });
+    const fut = gather(pending, done, pending, task, done, task);
+    expect(String(pending)).toBe('<Future pending callbacks=1>');
+    pending.setResult('pending');
+    expect(await run(loop, awaiting(fut))).toEqual(['pending', 'done', 'pending', 'task', 'done', 'task']);
+  });
+
+  it('cancelling a gather cancels a duplicated child once per occurrence', async () => {
+    // cf. tasks.py _GatheringFuture.cancel: it walks the children list, duplicates included
+    const { loop } = newLoop();
+    const task = createTask(sleep(10), { loop });
+    const fut = gather(task, task);
+    await runBriefly(loop);
+    expect(fut.cancel()).toBe(true);
+    expect(task.cancelling()).toBe(2);
+    await runBriefly(loop, 3);
+    expect(fut.exception()).toBeInstanceOf(CancelledError);
+  });
+
   it('a non-awaitable argument raises TypeError and does not break the children already started', async () => {
     // cf. test_tasks.py CoroutineGatherTests.test_issue46672
     const { loop, errors } = newLoop();
