@@ -115,10 +115,10 @@ function cancelledResultOf(future: Future<unknown>): unknown {
  *
  * Same as asyncio's `asyncio.gather(*aws, return_exceptions=False)`.
  *
- * Differs from asyncio: children start in argument order (as in asyncio in practice). Arguments
- * are spread, so their number is bounded by the engine's argument limit (V8 overflows its stack
- * at about 120,000 spread arguments): for more, gather in batches, or use `wait()` on an array of
- * tasks.
+ * Differs from asyncio: the result is an array typed as a tuple (asyncio: a list). The
+ * awaitables are arguments, so their number is bounded by the engine's limit on spread arguments:
+ * V8 throws `RangeError: Maximum call stack size exceeded` at about 120,000. For more, gather in
+ * batches (a gather of gathers), or use `wait()`, which takes an iterable.
  *
  * @throws TypeError when an argument is not awaitable. RangeError when the futures belong to
  *   different loops.

@@ -8,8 +8,8 @@ import { ensureFuture } from './ensure-future.js';
 import { Future } from './future.js';
 
 /**
- * The inner futures of pending shields. The loop already holds pending tasks strongly; this also
- * keeps a shielded future that is not a task alive until it is done, whoever else forgets it.
+ * The inner futures of pending shields, referenced until they are done. The loop already holds
+ * pending tasks strongly; this also covers a shielded future that is not a task.
  */
 const shielded = new Set<Future<unknown>>();
 
@@ -33,6 +33,9 @@ function forget(inner: Future<unknown>): void {
  * `yield* shield(...)`.
  *
  * Same as asyncio's `asyncio.shield(aw)`.
+ *
+ * Differs from asyncio: the inner future is kept referenced until it is done. asyncio 3.13 keeps
+ * no such reference (its loop holds tasks only weakly), and its docs ask callers to keep one.
  *
  * @throws TypeError when `aw` is not awaitable.
  *

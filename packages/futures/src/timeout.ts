@@ -164,8 +164,11 @@ export class Timeout implements AsyncContextManager<Timeout> {
    *   - any other error propagates, with a `TimeoutError` linked into its `cause` chain: spliced
    *     in front of the first CancelledError found along `error.cause`, `.cause.cause`, … (the
    *     TimeoutError's own cause is then that CancelledError), or, when the chain holds none and
-   *     `error` has no cause yet, set as `error.cause`. The members of an ExceptionGroup are
-   *     linked the same way. This is asyncio 3.13's `__context__` splice expressed with `cause`.
+   *     `error` has no cause yet, set as `error.cause` (that TimeoutError has no cause: JavaScript
+   *     keeps no record of the CancelledError the error was raised over). An error that already
+   *     has an unrelated cause is left as it is. The members of an ExceptionGroup are linked the
+   *     same way. This is asyncio 3.13's `__context__` splice, expressed with `cause`, which is
+   *     the only chain JavaScript errors have.
    * - Expired, but another cancellation is pending: `error` propagates unchanged.
    *
    * Never swallows an error.
