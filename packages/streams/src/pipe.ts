@@ -23,7 +23,9 @@
  *   last byte. If it returns true the peer stays open and can still write back.
  * - **close()** stops reading, delivers what is queued, then the peer gets `eofReceived()` and
  *   this end `connectionLost(null)` (on the loop, once its queue is empty). Data that arrives
- *   for an end that is closed is discarded.
+ *   for an end that is closed is discarded, and if the writing end is still open it is reset
+ *   (`connectionLost(ConnectionResetError)`), as TCP answers such data with RST — so a
+ *   `write()` + `drain()` loop notices that the peer went away.
  * - **abort()** discards the queue, closes at once (`connectionLost(null)` soon), and the peer
  *   sees end-of-file.
  *
@@ -572,11 +574,16 @@ export class PipeTransport extends FlowControlTransport implements Transport {
     let sent = 0;
     while (this._queued > 0) {
       if (peer._closing) {
-        // the peer is closed for reading: the data is discarded
+        // the peer is closed for reading: the data is discarded, and a writer that is still open
+        // is reset, as TCP answers data sent to a closed socket with RST
         this._queue.clear();
         this._readyAt?.clear();
         this._headOffset = 0;
         this._queued = 0;
+        if (!this._closing) {
+          this._forceClose(new ConnectionResetError('Connection reset by peer'));
+          return;
+        }
         break;
       }
       if (peer._readPaused) break;
