@@ -316,20 +316,24 @@ export class Future<T> implements PromiseLike<T>, Awaitable<T> {
 
   /**
    * `await future` from plain async code. The promise settles through the loop (a done callback),
-   * never synchronously; it marks an exception as retrieved.
+   * never synchronously — or at once if the future is done and its loop already closed; it marks
+   * an exception as retrieved.
    */
   then<A = T, B = never>(
     onFulfilled?: ((value: T) => A | PromiseLike<A>) | null,
     onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
   ): Promise<A | B> {
     return new Promise<T>((resolve, reject) => {
-      this.addDoneCallback((future) => {
+      const settle = (future: Future<T>): void => {
         try {
           resolve(future.result());
         } catch (error) {
           reject(error);
         }
-      });
+      };
+      // a closed loop runs no more callbacks, but a done future still has its outcome
+      if (this._state !== PENDING && this._loop.isClosed()) settle(this);
+      else this.addDoneCallback(settle);
     }).then(onFulfilled, onRejected);
   }
 

@@ -595,6 +595,21 @@ describe('Future: yield* and await', () => {
     expect((error as Error).message).toBe('bye');
   });
 
+  it('await of a done future still settles after its loop was closed', async () => {
+    // plain async code may keep a finished task around after run() closed its loop
+    const { loop } = virtualLoop();
+    const finished = new Future<number>({ loop });
+    finished.setResult(5);
+    const failed = new Future<number>({ loop });
+    const boom = new Error('boom');
+    failed.setException(boom);
+    await iterate(loop);
+    loop.close();
+    expect(await finished).toBe(5);
+    expect(await rejection(failed)).toBe(boom);
+    expect(failed._logTraceback).toBe(false);
+  });
+
   it('then() maps the result like a promise', async () => {
     const { loop } = virtualLoop();
     const f = new Future<number>({ loop });
