@@ -53,6 +53,19 @@ const TIMED_OUT = null;
  *
  * Same as asyncio 3.13's `_AsCompletedIterator` (plain and async iteration). Create it with
  * {@link asCompleted}.
+ *
+ * Differs from asyncio: inside coroutines the async iteration is spelled `nextFuture()`, since a
+ * `function*` cannot use `for await`.
+ *
+ * @example
+ * ```ts
+ * // plain async code (an Express handler, a script): the tasks themselves, as they finish
+ * const tasks = mirrors.map((url) => createTask(download(url)));
+ * for await (const task of asCompleted(tasks)) {
+ *   console.log(tasks.indexOf(task), 'finished first');
+ *   break;
+ * }
+ * ```
  */
 export class AsCompletedIterator<T> implements Iterator<Coroutine<T>, undefined>, AsyncIterable<Future<T>> {
   /** @internal */
