@@ -247,7 +247,9 @@ export class Task<T> extends Future<T> {
     if (controller !== null) return controller.signal;
     controller = new AbortController();
     const state = this._state;
-    if (state === CANCELLED || (state === PENDING && this._numCancelsRequested > 0)) {
+    if (state === CANCELLED) {
+      controller.abort(this._cancelledExc ?? new CancelledError(this._cancelMessage));
+    } else if (state === PENDING && this._numCancelsRequested > 0) {
       controller.abort(new CancelledError(this._cancelMessage));
     }
     if (state === PENDING) this._abort = controller;
@@ -265,6 +267,8 @@ export class Task<T> extends Future<T> {
     if (this._logTraceback) this._markRetrieved();
     if (this._state !== PENDING) return false;
     this._numCancelsRequested++;
+    // the latest message, for a step that must throw and for a `signal` made later
+    this._cancelMessage = msg;
     const controller = this._abort;
     if (controller !== null && !controller.signal.aborted) controller.abort(new CancelledError(msg));
     const waiter = this._futWaiter;
@@ -274,7 +278,6 @@ export class Task<T> extends Future<T> {
     }
     // a step is already scheduled: make it throw
     this._mustCancel = true;
-    this._cancelMessage = msg;
     return true;
   }
 
@@ -351,7 +354,8 @@ export class Task<T> extends Future<T> {
     if (controller !== null) {
       this._abort = null;
       if (this._state === CANCELLED && !controller.signal.aborted) {
-        controller.abort(new CancelledError(this._cancelMessage));
+        // cancelled without cancel(): by the CancelledError its coroutine raised
+        controller.abort(this._cancelledExc ?? new CancelledError(this._cancelMessage));
       }
     }
     if (this._cancelDelivered > 0 && this._state !== CANCELLED) warnIfSwallowed(this, 'finished');

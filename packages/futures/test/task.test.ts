@@ -1142,6 +1142,18 @@ describe('Task: signal', () => {
     await rejection(loop.runUntilComplete(pending));
   });
 
+  it('made after cancel() of a task waiting on a future, carries the message of that cancel()', async () => {
+    const { loop } = virtualLoop();
+    const fut = new Future<void>({ loop });
+    const t = createTask(waitOn(fut), { loop });
+    await iterate(loop);
+    expect(t._futWaiter).toBe(fut);
+    t.cancel('while waiting');
+    expect(t.signal.aborted).toBe(true);
+    expect((t.signal.reason as Error).message).toBe('while waiting');
+    await rejection(loop.runUntilComplete(t));
+  });
+
   it('is not aborted for a task that finished normally, and the task drops it when done', async () => {
     const { loop } = virtualLoop();
     function* coro(): Coroutine<boolean> {
@@ -1162,10 +1174,12 @@ describe('Task: signal', () => {
     const t = createTask(waitOn(fut), { loop });
     const signal = t.signal;
     await iterate(loop);
-    fut.cancel();
-    await rejection(loop.runUntilComplete(t));
+    fut.cancel('inner message');
+    const error = await rejection(loop.runUntilComplete(t));
     expect(signal.aborted).toBe(true);
     expect(signal.reason).toBeInstanceOf(CancelledError);
+    expect((signal.reason as Error).message).toBe('inner message');
+    expect(signal.reason).toBe(error);
   });
 });
 
