@@ -182,7 +182,7 @@ for (const [i, stage] of selected.entries()) {
   }
   const ms = performance.now() - t0;
   results.set(stage.id, { ...result, ms });
-  console.log(`── ${stage.title}: ${result.ok ? (result.skipped ? 'skipped' : 'ok') : 'FAILED'} in ${seconds(ms)}`);
+  console.log(`── ${stage.title}: ${result.skipped !== undefined ? 'skipped' : result.ok ? 'ok' : 'FAILED'} in ${seconds(ms)}`);
 }
 rmSync(tmp, { recursive: true, force: true });
 
