@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { EventLoop } from '@tsyncio/loop';
+import { describe, type EventLoop } from '@tsyncio/loop';
 import { isCoroutine, type Awaitable, type Coroutine } from './coroutine.js';
 import { isFuture, type Future } from './future.js';
 import { fromPromise } from './promise-interop.js';
@@ -15,6 +15,17 @@ export interface EnsureFutureOptions {
   loop?: EventLoop;
 }
 
+/** Built-in iterables that are data, not awaitables (their iterators are no coroutines). */
+function isCollection(value: unknown): boolean {
+  return (
+    typeof value === 'string' ||
+    Array.isArray(value) ||
+    value instanceof Set ||
+    value instanceof Map ||
+    ArrayBuffer.isView(value)
+  );
+}
+
 function* awaitAwaitable<T>(awaitable: Awaitable<T>): Coroutine<T> {
   return yield* awaitable;
 }
@@ -22,7 +33,8 @@ function* awaitAwaitable<T>(awaitable: Awaitable<T>): Coroutine<T> {
 /**
  * A Future for `aw`: a Future or Task is returned as is; a coroutine is wrapped in a Task; a
  * promise (any thenable) in a Future settled by it (see `fromPromise`); any other awaitable (an
- * object whose `[Symbol.iterator]()` returns a generator) in a Task that waits on it.
+ * object whose `[Symbol.iterator]()` returns a generator) in a Task that waits on it. Strings,
+ * arrays, Sets, Maps and typed arrays are iterable but not awaitable.
  *
  * Same as asyncio's `ensure_future()`, with promises in the role of concurrent futures.
  *
@@ -39,8 +51,8 @@ export function ensureFuture<T>(aw: Awaitable<T> | PromiseLike<T>, options: Ensu
   }
   if (isCoroutine(aw)) return createTask(aw as Coroutine<T>, options.loop === undefined ? {} : { loop: options.loop });
   if (typeof (aw as PromiseLike<T> | null)?.then === 'function') return fromPromise(aw as PromiseLike<T>, options);
-  if (typeof (aw as Awaitable<T> | null)?.[Symbol.iterator] === 'function' && !Array.isArray(aw) && typeof aw !== 'string') {
+  if (typeof (aw as Awaitable<T> | null)?.[Symbol.iterator] === 'function' && !isCollection(aw)) {
     return createTask(awaitAwaitable(aw as Awaitable<T>), options.loop === undefined ? {} : { loop: options.loop });
   }
-  throw new TypeError(`A Future, a coroutine, a promise or an awaitable is required, got ${typeof aw}`);
+  throw new TypeError(`A Future, a coroutine, a promise or an awaitable is required, got ${describe(aw)}`);
 }

@@ -94,7 +94,7 @@ describe('ensureFuture', () => {
   it('rejects anything else with a TypeError', () => {
     // cf. test_tasks.py BaseTaskTests.test_ensure_future_neither
     virtualLoop();
-    for (const bad of ['ok', 42, null, undefined, {}, [1, 2], () => 1]) {
+    for (const bad of ['ok', 42, null, undefined, {}, [1, 2], () => 1, new Set([1]), new Map(), new Uint8Array(2)]) {
       const error = thrown(() => ensureFuture(bad as never));
       expect(error).toBeInstanceOf(TypeError);
       expect((error as Error).message).toMatch(/A Future, a coroutine, a promise or an awaitable is required/);
