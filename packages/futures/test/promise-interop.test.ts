@@ -225,6 +225,29 @@ describe('toAbortSignal', () => {
     expect(toAbortSignal(finished).aborted).toBe(true);
   });
 
+  it('for a task whose cancellation was already requested, is aborted at once', () => {
+    const { loop } = virtualLoop();
+    const task = createTask(sleep(10), { loop });
+    task.cancel('requested');
+    const signal = toAbortSignal(task);
+    expect(signal.aborted).toBe(true);
+    expect((signal.reason as Error).message).toBe('requested');
+  });
+
+  it('works with a future of another installed copy through its public API', () => {
+    // DESIGN §6
+    const foreign = (done: boolean, cancelled: boolean): Future<number> =>
+      ({
+        [Symbol.for('tsyncio.Future')]: true,
+        done: () => done,
+        cancelled: () => cancelled,
+      }) as unknown as Future<number>;
+    expect(toAbortSignal(foreign(true, true)).reason).toBeInstanceOf(CancelledError);
+    const finished = toAbortSignal(foreign(true, false));
+    expect(finished.aborted).toBe(true);
+    expect((finished.reason as Error).message).toBe('the future is done');
+  });
+
   it('for a task, is aborted as soon as its cancellation is requested', () => {
     const { loop } = virtualLoop();
     const task = createTask(sleep(10), { loop });

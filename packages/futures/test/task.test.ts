@@ -11,6 +11,7 @@ import {
   type TaskFactory,
 } from '@tsyncio/loop';
 import {
+  _swapCurrentTask,
   allTasks,
   CancelledError,
   createTask,
@@ -429,6 +430,44 @@ describe('Task: stepping', () => {
     const error = await rejection(runTask(loop, waitOn(fut as unknown as Future<number>)));
     expect(error).toBeInstanceOf(RuntimeError);
     expect((error as Error).message).toMatch(/attached to a different loop/);
+  });
+
+  it('`yield future` without * for a future of another copy also throws the TypeError', async () => {
+    const { loop } = virtualLoop();
+    const fut = new ForeignFuture<number>(loop);
+    function* coro(): Coroutine<unknown> {
+      try {
+        yield fut;
+      } catch (error) {
+        return error;
+      }
+      return null;
+    }
+    const error = await runTask(loop, coro());
+    expect(error).toBeInstanceOf(TypeError);
+    expect((error as Error).message).toMatch(/write `yield\* future`/);
+  });
+
+  it('a step while another task is marked as running is reported to the exception handler', async () => {
+    // cf. tasks.py _enter_task: "Cannot enter into task ... while another task ... is being executed"
+    const { loop, errors } = virtualLoop();
+    const intruder = createTask(sleep(1), { loop });
+    const t = createTask(returns(1), { loop });
+    await iterate(loop);
+    expect(t.done()).toBe(true);
+    const stuck = createTask(returns(2), { loop });
+    _swapCurrentTask(loop, intruder);
+    try {
+      await iterate(loop);
+    } finally {
+      _swapCurrentTask(loop, null);
+    }
+    expect(stuck.done()).toBe(false);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.exception).toBeInstanceOf(RuntimeError);
+    expect((errors[0]!.exception as Error).message).toMatch(/^Cannot enter into task .* while another task/);
+    expect(errors[0]!.task).toBe(stuck);
+    intruder.cancel();
   });
 
   it('a step of a task completed from outside is reported to the exception handler', async () => {
