@@ -297,13 +297,18 @@ export class TaskGroup implements AsyncContextManager<TaskGroup> {
     const error = task.exception();
     this._errors.push(error);
 
-    const parent = this._parentTask as Task<unknown>;
-    if (parent.done()) {
-      // should not happen (aexit waits for the children), but report rather than lose it
+    const parent = this._parentTask;
+    if (parent === null || parent.done()) {
+      // should not happen (aexit waits for the children; only a coroutine closed with return()
+      // in the middle of aexit leaves them behind), but report rather than lose the error
       (this._loop as EventLoop).callExceptionHandler({
-        message: `Task ${String(task)} has errored out but its parent task ${String(parent)} is already completed`,
+        message:
+          parent === null
+            ? `Task ${String(task)} has errored out but its TaskGroup has already exited`
+            : `Task ${String(task)} has errored out but its parent task ${String(parent)} is already completed`,
         exception: error,
         task,
+        taskGroup: this,
       });
       return;
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ContextVar, copyContext, getRunningLoop, RuntimeError } from '@tsyncio/loop';
+import { ContextVar, copyContext, getRunningLoop, RuntimeError, type ExceptionContext } from '@tsyncio/loop';
 import {
   asyncWith,
   CancelledError,
@@ -1210,5 +1210,30 @@ describe.each(FACTORIES)('TaskGroup (%s)', (_name, eager) => {
         expect(parent.cancelled()).toBe(true);
       }, opts);
     });
+  });
+});
+
+describe('TaskGroup whose parent coroutine is closed', () => {
+  it('reports a child error that comes after the group was torn down, instead of losing it', async () => {
+    // cf. taskgroups.py _on_task_done ("its parent task is already completed": report, never lose)
+    const errors: ExceptionContext[] = [];
+    await runVirtual(
+      function* () {
+        const tg = new TaskGroup();
+        const parent = createTask(
+          withGroup(function* (g) {
+            g.createTask(crashAfter(1, new MyExc('late')));
+          }, tg),
+        );
+        yield* sleep(0.5); // the parent waits in aexit now
+        parent.getCoro()?.return(undefined); // finally blocks run: the group lets go
+        yield* sleep(2);
+        expect(tg._tasks.size).toBe(0);
+      },
+      { errors },
+    );
+    expect(errors).toHaveLength(1);
+    expect(errors[0]?.message).toMatch(/has errored out but its TaskGroup has already exited/);
+    expect(errors[0]?.exception).toBeInstanceOf(MyExc);
   });
 });
