@@ -15,7 +15,10 @@
  * held and every change is announced with `notifyAll()`.
  *
  * A cancelled waiter simply leaves (the count goes down); unlike `threading.Barrier`, it does not
- * break the barrier.
+ * break the barrier. A party that leaves while its round is still filling gives its index back:
+ * the parties that arrived after it move down one index, so the indices of a round stay unique
+ * (asyncio 3.13 hands the freed index to the next arrival while another party still holds it —
+ * CPython gh-155233).
  *
  * @module
  */
@@ -63,7 +66,9 @@ type BarrierState = 'filling' | 'draining' | 'resetting' | 'broken';
  * `asyncWith(barrier, (index) => …)` waits on entry and gives the body the index.
  *
  * Differs from asyncio: methods that wait are used with `yield*`; `n_waiting` is `nWaiting`;
- * `parties` must be an integer.
+ * `parties` must be an integer; when a waiter is cancelled while the barrier fills, the parties
+ * behind it move down one index, so the indices of a round stay unique (asyncio 3.13 can give two
+ * tasks the same index then: CPython gh-155233).
  *
  * @example
  * ```ts
@@ -85,6 +90,11 @@ export class Barrier implements AsyncContextManager<number> {
   _state: BarrierState = 'filling';
   /** @internal tasks inside `wait()` (past the entry block) */
   _count = 0;
+  /**
+   * @internal the index slots of the parties that arrived in the round that is filling, in
+   * arrival order (a party leaving before the round trips gives its index back)
+   */
+  _slots: { index: number }[] = [];
   /** @internal predicate: not draining or resetting */
   private readonly _mayEnter = (): boolean => this._state !== 'draining' && this._state !== 'resetting';
   /** @internal predicate: no longer filling */
@@ -125,9 +135,10 @@ export class Barrier implements AsyncContextManager<number> {
    * distinct for each released task). A task arriving while the barrier is releasing the previous
    * round waits for the next round.
    *
-   * A cancelled task leaves the barrier without breaking it.
+   * A cancelled task leaves the barrier without breaking it, and gives its index back.
    *
-   * Same as asyncio's `Barrier.wait()`.
+   * Same as asyncio's `Barrier.wait()`, except that indices stay unique in a round where a
+   * waiter was cancelled (see the class notes).
    *
    * @throws BrokenBarrierError when the barrier is broken, or is reset or aborted while the task
    * waits.
@@ -142,13 +153,20 @@ export class Barrier implements AsyncContextManager<number> {
     yield* cond.acquire();
     try {
       yield* this._block();
+      const slot = { index: this._count++ };
+      let passed = false;
       try {
-        const index = this._count++;
-        if (index + 1 === this._parties) this._release();
-        else yield* this._wait();
-        return index;
+        if (slot.index + 1 === this._parties) {
+          this._release();
+        } else {
+          this._slots.push(slot);
+          yield* this._wait();
+        }
+        passed = true;
+        return slot.index;
       } finally {
         this._count--;
+        if (!passed && this._state === 'filling') this._giveBack(slot);
         this._exit();
       }
     } finally {
@@ -176,6 +194,7 @@ export class Barrier implements AsyncContextManager<number> {
       } else {
         this._state = 'filling';
       }
+      this._slots = [];
       cond.notifyAll();
     } finally {
       cond.release();
@@ -199,6 +218,7 @@ export class Barrier implements AsyncContextManager<number> {
     yield* cond.acquire();
     try {
       this._state = 'broken';
+      this._slots = [];
       cond.notifyAll();
     } finally {
       cond.release();
@@ -224,7 +244,20 @@ export class Barrier implements AsyncContextManager<number> {
   /** The last party arrived: release everyone (asyncio's `_release`). */
   private _release(): void {
     this._state = 'draining';
+    this._slots = [];
     this._cond.notifyAll();
+  }
+
+  /**
+   * A party leaves before its round trips (cancelled): the parties that arrived after it move
+   * down one index, as if it had never come, so the round's indices stay unique.
+   */
+  private _giveBack(slot: { index: number }): void {
+    const slots = this._slots;
+    const at = slots.indexOf(slot);
+    if (at < 0) return;
+    slots.splice(at, 1);
+    for (let i = at; i < slots.length; i++) (slots[i] as { index: number }).index--;
   }
 
   /** Wait until the barrier is filled; raise if it was reset or broken (asyncio's `_wait`). */

@@ -251,6 +251,37 @@ describe('Barrier', () => {
     });
   });
 
+  // cf. CPython gh-155233 (open): asyncio 3.13 gives B and C the same index here
+  it('a waiter cancelled while the barrier fills gives its index back, so indices stay unique', async () => {
+    await runLoop(function* () {
+      const b = new Barrier(3);
+      const results: [string, number | 'cancelled'][] = [];
+      function* party(name: string): Coroutine<void> {
+        try {
+          results.push([name, yield* b.wait()]);
+        } catch (error) {
+          results.push([name, 'cancelled']);
+          throw error;
+        }
+      }
+      const t1 = spawn(party('A'));
+      const t2 = spawn(party('B'));
+      yield* tick(2);
+      t1.cancel(); // A leaves while the barrier is still filling
+      expect(yield* raises(t1)).toBeInstanceOf(CancelledError);
+      yield* tick();
+      const t3 = spawn(party('C'));
+      const t4 = spawn(party('D')); // completes the round of 3
+      yield* gatherAll([t2, t3, t4]);
+      expect(results).toEqual([
+        ['A', 'cancelled'],
+        ['D', 2],
+        ['B', 0],
+        ['C', 1],
+      ]);
+    });
+  });
+
   // cf. test_locks.py BarrierTests.test_reset_barrier
   it('reset() of an idle barrier leaves it filling', async () => {
     await runLoop(function* () {
