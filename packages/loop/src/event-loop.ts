@@ -420,6 +420,8 @@ export class EventLoop {
    *
    * @throws RuntimeError as {@link runForever}, and "Event loop stopped before Future completed."
    * when `stop()` ends the run first.
+   * @throws TypeError (through the promise) when the result is itself a thenable: a promise
+   * would adopt it instead of returning it.
    * @throws TypeError when `future` is not future-like.
    */
   runUntilComplete<T>(future: FutureLike<T>): Promise<T> {
@@ -438,7 +440,7 @@ export class EventLoop {
       return new Promise<T>((resolve, reject) => {
         const settle = (): void => {
           try {
-            resolve(future.result());
+            resolve(settledValue(future.result()));
           } catch (error) {
             reject(error);
           }
@@ -456,7 +458,7 @@ export class EventLoop {
       const removable = future as { removeDoneCallback?: (cb: () => void) => number };
       if (typeof removable.removeDoneCallback === 'function') removable.removeDoneCallback(stopWhenDone);
       if (!future.done()) throw new RuntimeError('Event loop stopped before Future completed.');
-      return future.result();
+      return settledValue(future.result());
     });
   }
 
@@ -790,6 +792,20 @@ export class EventLoop {
   [INSPECT](): string {
     return this.toString();
   }
+}
+
+/**
+ * A promise cannot settle with a thenable (it would adopt it), and a Future's result may be a
+ * Future: refuse instead of hanging on a future whose loop has stopped.
+ */
+function settledValue<T>(value: T): T {
+  if (typeof (value as { then?: unknown } | null)?.then === 'function') {
+    throw new TypeError(
+      'runUntilComplete(): the future\'s result is itself a future or promise, which a promise cannot carry; ' +
+        'return a plain value (or wrap it in an object)',
+    );
+  }
+  return value;
 }
 
 function keepLiveTimer(timer: TimerHandle): boolean {

@@ -1017,3 +1017,16 @@ describe('EventLoop: task factory', () => {
     expect(loop.getTaskFactory()).toBeNull();
   });
 });
+
+describe('runUntilComplete() with a thenable result', () => {
+  it('rejects with a TypeError instead of adopting a thenable result (a promise cannot carry one)', async () => {
+    const { loop } = virtualLoop();
+    const inner = { then: () => undefined };
+    const future = new MiniFuture<unknown>(loop);
+    loop.callSoon(() => {
+      future.setResult(inner);
+    });
+    await expect(loop.runUntilComplete(future)).rejects.toThrow(TypeError);
+    loop.close();
+  });
+});
