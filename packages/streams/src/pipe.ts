@@ -46,11 +46,13 @@
  * @module
  */
 import {
+  copyContext,
   Deque,
   describe,
   getEventLoop,
   getLogger,
   RuntimeError,
+  type Context,
   type EventLoop,
   type TimerHandle,
 } from '@tsyncio/loop';
@@ -171,6 +173,21 @@ function resolveLink(base: PipeLinkOptions, over: PipeLinkOptions | undefined, n
   };
 }
 
+// Loop callbacks scheduled with the loop's allocation-free `_callSoonFast(callback, a0, a1, context)`.
+function flushSoon(transport: unknown): void {
+  const t = transport as PipeTransport;
+  t._flushScheduled = false;
+  t._deliver();
+}
+
+function connectionMadeSoon(transport: unknown): void {
+  (transport as PipeTransport)._connectionMade();
+}
+
+function connectionLostSoon(transport: unknown, exc: unknown): void {
+  (transport as PipeTransport)._callConnectionLost(exc as Error | null);
+}
+
 /**
  * One end of an in-memory pipe: a full {@link Transport} (with flow control, half-close, close
  * and abort), plus {@link reset} to simulate a connection reset. Made by {@link createPipe}.
@@ -248,10 +265,8 @@ export class PipeTransport extends FlowControlTransport implements Transport {
   /** @internal the reset timer shared by both ends */
   _resetTimer: TimerHandle | null = null;
 
-  private readonly _flushSoon = (): void => {
-    this._flushScheduled = false;
-    this._deliver();
-  };
+  /** @internal the Context the transport's callbacks run in (copied at creation, as asyncio's handles) */
+  readonly _context: Context = copyContext();
 
   private readonly _onTimer = (): void => {
     this._timer = null;
@@ -287,11 +302,12 @@ export class PipeTransport extends FlowControlTransport implements Transport {
     this._protocol = protocol;
     if (!this._attached) {
       this._attached = true;
-      this._loop.callSoon(this._connectionMade);
+      this._loop._callSoonFast(connectionMadeSoon, this, undefined, this._context);
     }
   }
 
-  private readonly _connectionMade = (): void => {
+  /** @internal runs on the loop after the first setProtocol() */
+  _connectionMade(): void {
     this._connected = true;
     try {
       this._protocol.connectionMade?.(this);
@@ -299,13 +315,13 @@ export class PipeTransport extends FlowControlTransport implements Transport {
       const pending = this._pendingLost;
       if (pending !== null) {
         this._pendingLost = null;
-        this._loop.callSoon(this._callConnectionLost, pending.exc);
+        this._loop._callSoonFast(connectionLostSoon, this, pending.exc, this._context);
       } else {
         // what the peer wrote before we were connected can be delivered now
         this._peer._scheduleFlush();
       }
     }
-  };
+  }
 
   /** Whether close() or abort() was called, or the connection failed. */
   isClosing(): boolean {
@@ -324,7 +340,7 @@ export class PipeTransport extends FlowControlTransport implements Transport {
     this._requestEof();
     if (this._queued === 0 && this._connLost === 0) {
       this._connLost = 1;
-      this._loop.callSoon(this._callConnectionLost, null);
+      this._loop._callSoonFast(connectionLostSoon, this, null, this._context);
     }
   }
 
@@ -449,7 +465,7 @@ export class PipeTransport extends FlowControlTransport implements Transport {
     }
     this._closing = true;
     this._connLost = 1;
-    this._loop.callSoon(this._callConnectionLost, exc);
+    this._loop._callSoonFast(connectionLostSoon, this, exc, this._context);
     this._peer._scheduleFlush();
   }
 
@@ -461,7 +477,8 @@ export class PipeTransport extends FlowControlTransport implements Transport {
     this._requestEof();
   }
 
-  private readonly _callConnectionLost = (exc: Error | null): void => {
+  /** @internal runs on the loop: call the protocol's connectionLost once (after connectionMade) */
+  _callConnectionLost(exc: Error | null): void {
     if (this._lostCalled) return;
     if (!this._connected) {
       this._pendingLost = { exc };
@@ -474,13 +491,13 @@ export class PipeTransport extends FlowControlTransport implements Transport {
       this._peer._resetTimer = null;
     }
     this._protocol.connectionLost?.(exc);
-  };
+  }
 
   /** @internal deliver this end's queue to the peer on the next iteration */
   _scheduleFlush(): void {
     if (this._flushScheduled) return;
     this._flushScheduled = true;
-    this._loop.callSoon(this._flushSoon);
+    this._loop._callSoonFast(flushSoon, this, undefined, this._context);
   }
 
   private _armTimer(when: number): void {
@@ -489,7 +506,7 @@ export class PipeTransport extends FlowControlTransport implements Transport {
       if (timer.when() === when) return;
       timer.cancel();
     }
-    this._timer = this._loop.callAt(when, this._onTimer);
+    this._timer = this._loop.callAtInContext(this._context, when, this._onTimer);
   }
 
   /** The size of the next piece when re-segmenting. */
@@ -562,8 +579,8 @@ export class PipeTransport extends FlowControlTransport implements Transport {
     this._breakBoth(link.failWith ?? new Error(`pipe failed after ${link.failAfter} bytes (createPipe failAfter)`));
   }
 
-  /** Deliver what can be delivered now from this end's queue to the peer. */
-  private _deliver(): void {
+  /** @internal Deliver what can be delivered now from this end's queue to the peer. */
+  _deliver(): void {
     const peer = this._peer;
     if (!peer._connected && !peer._closing) return; // delivery starts after the peer's connectionMade
     const link = this._link;
@@ -628,7 +645,7 @@ export class PipeTransport extends FlowControlTransport implements Transport {
       }
       if (this._closing && this._connLost === 0) {
         this._connLost = 1;
-        loop.callSoon(this._callConnectionLost, null);
+        loop._callSoonFast(connectionLostSoon, this, null, this._context);
       }
     } else if (this._connLost === 0) {
       this._maybeResumeProtocol();

@@ -367,11 +367,10 @@ export class StreamReader {
    */
   *readline(): Coroutine<Uint8Array> {
     if (this._exception !== null) throw this._exception as Error;
-    // fast path: a whole line is buffered (most calls when parsing a busy stream)
+    // fast path: a whole line in the first buffered chunk (most calls when parsing a busy stream)
     const buffer = this._buffer;
-    const end = buffer.indexOfByte(NEWLINE, 0);
-    if (end !== -1 && end <= this._limit) {
-      const line = buffer.take(end + 1);
+    const line = buffer.takeThrough(NEWLINE, this._limit);
+    if (line !== null) {
       if (this._paused) this._maybeResumeTransport();
       return line;
     }

@@ -222,13 +222,22 @@ describe('StreamReader under random chunking, reads and cancellations', () => {
 
 describe('ByteBuffer against a plain-array model', () => {
   type BufferOp =
-    | { kind: 'push'; bytes: number[] }
+    | { kind: 'push'; bytes: number[]; offset: number }
     | { kind: 'take'; n: number }
     | { kind: 'discard'; n: number }
     | { kind: 'indexOf'; sep: number[]; from: number };
 
   const bufferOp: fc.Arbitrary<BufferOp> = fc.oneof(
-    { weight: 3, arbitrary: fc.record({ kind: fc.constant('push' as const), bytes: fc.array(byte, { maxLength: 12 }) }) },
+    // short chunks are scanned byte by byte, long ones a word at a time: push both, at every alignment
+    { weight: 3, arbitrary: fc.record({ kind: fc.constant('push' as const), bytes: fc.array(byte, { maxLength: 12 }), offset: fc.nat({ max: 7 }) }) },
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        kind: fc.constant('push' as const),
+        bytes: fc.array(fc.constantFrom(97, 97, 97, 98, 10), { minLength: 60, maxLength: 150 }),
+        offset: fc.nat({ max: 7 }),
+      }),
+    },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('take' as const), n: fc.nat({ max: 30 }) }) },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('discard' as const), n: fc.nat({ max: 30 }) }) },
     {
@@ -244,17 +253,21 @@ describe('ByteBuffer against a plain-array model', () => {
     return -1;
   }
 
-  it('push / take / discard / indexOf / startsWith agree with the model', () => {
+  it('push / take / discard / indexOf / startsWith / takeThrough agree with the model', () => {
     fc.assert(
       fc.property(fc.array(bufferOp, { maxLength: 80 }), (ops) => {
         const buffer = new ByteBuffer();
         let model: number[] = [];
         for (const o of ops) {
           switch (o.kind) {
-            case 'push':
-              buffer.push(Uint8Array.from(o.bytes));
+            case 'push': {
+              // a view at an arbitrary byte offset of a larger array (unaligned for word reads)
+              const backing = new Uint8Array(o.bytes.length + o.offset + 3);
+              backing.set(o.bytes, o.offset);
+              buffer.push(backing.subarray(o.offset, o.offset + o.bytes.length));
               model.push(...o.bytes);
               break;
+            }
             case 'take': {
               const n = Math.min(o.n, model.length);
               expect(Array.from(buffer.take(n))).toEqual(model.slice(0, n));
@@ -270,7 +283,28 @@ describe('ByteBuffer against a plain-array model', () => {
             case 'indexOf': {
               const expected = modelIndexOf(model, o.sep, o.from);
               expect(buffer.indexOf(Uint8Array.from(o.sep), o.from)).toBe(expected);
-              if (o.sep.length === 1) expect(buffer.indexOfByte(o.sep[0] as number, o.from)).toBe(expected);
+              if (o.sep.length === 1) {
+                expect(buffer.indexOfByte(o.sep[0] as number, o.from)).toBe(expected);
+                // readline's fast path: only within the first chunk, and within maxStart
+                const copy = Array.from(buffer.toUint8Array());
+                const lengthBefore = buffer.length;
+                const taken = buffer.takeThrough(o.sep[0] as number, o.from);
+                if (taken !== null) {
+                  const at = modelIndexOf(copy, o.sep, 0);
+                  expect(at).toBeGreaterThanOrEqual(0);
+                  expect(at).toBeLessThanOrEqual(o.from);
+                  expect(Array.from(taken)).toEqual(copy.slice(0, at + 1));
+                  expect(buffer.length).toBe(lengthBefore - at - 1);
+                  model = model.slice(at + 1);
+                } else {
+                  expect(buffer.length).toBe(lengthBefore);
+                  // null only when the byte is not in the first chunk within maxStart
+                  const internals = buffer as unknown as { _chunks: { peekFront(): Uint8Array | undefined }; _head: number };
+                  const firstLength = (internals._chunks.peekFront()?.length ?? 0) - (lengthBefore === 0 ? 0 : internals._head);
+                  const at = modelIndexOf(copy.slice(0, Math.max(0, firstLength)), o.sep, 0);
+                  expect(at === -1 || at > o.from).toBe(true);
+                }
+              }
               expect(buffer.startsWith(Uint8Array.from(o.sep), o.from)).toBe(modelIndexOf(model, o.sep, o.from) === o.from);
               break;
             }

@@ -21,15 +21,16 @@ describe('ByteBuffer', () => {
     expect(buffer.take(5)).toBe(chunk);
   });
 
-  it('take() returns a copy of a short prefix and a view of a long one', () => {
+  it('take() returns views of the first chunk while the bytes are contiguous there', () => {
     const long = new Uint8Array(1000).fill(7);
     const buffer = new ByteBuffer();
     buffer.push(long);
     const short = buffer.take(10);
-    expect(short.buffer).not.toBe(long.buffer);
-    const view = buffer.take(500);
-    expect(view.buffer).toBe(long.buffer);
-    expect(view.byteOffset).toBe(10);
+    expect(short.buffer).toBe(long.buffer);
+    expect(short.byteOffset).toBe(0);
+    const next = buffer.take(500);
+    expect(next.buffer).toBe(long.buffer);
+    expect(next.byteOffset).toBe(10);
     expect(buffer.length).toBe(490);
   });
 
@@ -96,6 +97,16 @@ describe('ByteBuffer', () => {
     expect(buffer.indexOfByte('w'.charCodeAt(0), 0)).toBe(2);
   });
 
+  it('scans long chunks past the short inline scan', () => {
+    const chunk = new Uint8Array(10000).fill(1);
+    chunk[9000] = 10;
+    const buffer = new ByteBuffer();
+    buffer.push(chunk);
+    expect(buffer.indexOfByte(10, 0)).toBe(9000);
+    expect(buffer.indexOfByte(10, 9001)).toBe(-1);
+    expect(buffer.indexOfByte(10, 0, 9000)).toBe(-1);
+  });
+
   it('finds positions with a binary search when the buffer holds many chunks', () => {
     const buffer = new ByteBuffer();
     for (let i = 0; i < 1000; i++) buffer.push(b(i === 777 ? '!' : '.'));
@@ -105,12 +116,16 @@ describe('ByteBuffer', () => {
     expect(buffer.startsWith(b('.!.'), 773)).toBe(true);
   });
 
-  it('gives plain Uint8Arrays for copies even when fed subclasses', () => {
+  it('gives plain Uint8Arrays (views and copies) even when fed subclasses', () => {
     class Sub extends Uint8Array {}
     const buffer = new ByteBuffer();
     buffer.push(new Sub(b('abcdef')));
+    buffer.push(new Sub(b('ghi')));
     const out = buffer.take(3);
     expect(Object.getPrototypeOf(out)).toBe(Uint8Array.prototype);
     expect(s(out)).toBe('abc');
+    const spanning = buffer.take(5);
+    expect(Object.getPrototypeOf(spanning)).toBe(Uint8Array.prototype);
+    expect(s(spanning)).toBe('defgh');
   });
 });
