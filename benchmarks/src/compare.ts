@@ -29,7 +29,7 @@ import { human } from './common.js';
 
 const BENCH_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const REPO_ROOT = resolve(BENCH_DIR, '..');
-const WORKLOADS = ['spawn', 'spawn_tg', 'switch', 'queue', 'lock', 'event', 'condition', 'timers', 'memory', 'echo'];
+const WORKLOADS = ['spawn', 'spawn_tg', 'switch', 'queue', 'lock', 'event', 'condition', 'timers', 'memory', 'streams', 'echo'];
 
 function log(message: string): void {
   process.stderr.write(`[compare] ${message}\n`);
@@ -286,6 +286,31 @@ function plan(ctx: Context): Map<string, Row[]> {
     ...memory(native('memory', '--n', memN), 'node-native', memN),
     ...memory(effection('memory', '--n', memN), 'effection', memN),
     ...memory(tsyncio('memory', '--n', memN), 'tsyncio', memN),
+  ]);
+  // Stream workloads (not anchors workloads): our src/streams programs beside
+  // benchmarks/python/bench_streams.py, the same workloads on CPython asyncio's StreamReader.
+  const streamsPy = join(BENCH_DIR, 'python/bench_streams.py');
+  const pyStreams = (...args: string[]): Row[] => {
+    const rows: Row[] = [];
+    if (ctx.py !== null) rows.push({ argv: [ctx.py, streamsPy, ...args, '--system', 'py-asyncio'], cwd: BENCH_DIR });
+    if (ctx.extraPy !== null) {
+      const system = `py-asyncio@${ctx.extraPy.version}`;
+      rows.push({ argv: [ctx.extraPy.py, streamsPy, ...args, '--system', system], cwd: BENCH_DIR });
+    }
+    return rows;
+  };
+  const tsStreams = (...args: string[]): Row[] => [
+    { argv: ['node', '--expose-gc', join(BENCH_DIR, 'dist/streams/cli.js'), ...args], cwd: BENCH_DIR },
+  ];
+  const streamN = q(1_000_000, 100_000);
+  const pipeSize = q(2 ** 30, 2 ** 26);
+  plans.set('streams', [
+    ...pyStreams('lines', '--n', streamN),
+    ...tsStreams('lines', '--n', streamN),
+    ...pyStreams('frames', '--n', streamN),
+    ...tsStreams('frames', '--n', streamN),
+    ...pyStreams('pipe', '--size', pipeSize),
+    ...tsStreams('pipe', '--size', pipeSize),
   ]);
   // ------------------------------------------------------------------------------------------
   // HOOK — TCP echo (anchors workload 7), to be added by the networking engineer with
