@@ -60,6 +60,23 @@ export const LIMIT_OVERRUN_ERROR_BRAND: unique symbol = /* @__PURE__ */ Symbol.f
 /** Brand of `ConnectionResetError` instances (`Symbol.for('tsyncio.ConnectionResetError')`). */
 export const CONNECTION_RESET_ERROR_BRAND: unique symbol = /* @__PURE__ */ Symbol.for('tsyncio.ConnectionResetError');
 
+/** Brand of `@tsyncio/net`'s `OSError` instances (`Symbol.for('tsyncio.OSError')`). */
+export const OS_ERROR_BRAND: unique symbol = /* @__PURE__ */ Symbol.for('tsyncio.OSError');
+/** Brand of `@tsyncio/net`'s `ConnectionError` instances (`Symbol.for('tsyncio.ConnectionError')`). */
+export const CONNECTION_ERROR_BRAND: unique symbol = /* @__PURE__ */ Symbol.for('tsyncio.ConnectionError');
+/** Brand of `ConnectionRefusedError` instances (`Symbol.for('tsyncio.ConnectionRefusedError')`). */
+export const CONNECTION_REFUSED_ERROR_BRAND: unique symbol = /* @__PURE__ */ Symbol.for('tsyncio.ConnectionRefusedError');
+/** Brand of `ConnectionAbortedError` instances (`Symbol.for('tsyncio.ConnectionAbortedError')`). */
+export const CONNECTION_ABORTED_ERROR_BRAND: unique symbol = /* @__PURE__ */ Symbol.for('tsyncio.ConnectionAbortedError');
+/** Brand of `BrokenPipeError` instances (`Symbol.for('tsyncio.BrokenPipeError')`). */
+export const BROKEN_PIPE_ERROR_BRAND: unique symbol = /* @__PURE__ */ Symbol.for('tsyncio.BrokenPipeError');
+/** Brand of `SSLError` instances (`Symbol.for('tsyncio.SSLError')`). */
+export const SSL_ERROR_BRAND: unique symbol = /* @__PURE__ */ Symbol.for('tsyncio.SSLError');
+/** Brand of `SSLCertVerificationError` instances (`Symbol.for('tsyncio.SSLCertVerificationError')`). */
+export const SSL_CERT_VERIFICATION_ERROR_BRAND: unique symbol = /* @__PURE__ */ Symbol.for(
+  'tsyncio.SSLCertVerificationError',
+);
+
 /** The `globalThis` key of the process-wide slot (see `internal/global-slot.ts`). */
 export const GLOBAL_SLOT_KEY: unique symbol = /* @__PURE__ */ Symbol.for('tsyncio.slot/1');
 

@@ -30,6 +30,13 @@ export {
   INCOMPLETE_READ_ERROR_BRAND,
   LIMIT_OVERRUN_ERROR_BRAND,
   CONNECTION_RESET_ERROR_BRAND,
+  OS_ERROR_BRAND,
+  CONNECTION_ERROR_BRAND,
+  CONNECTION_REFUSED_ERROR_BRAND,
+  CONNECTION_ABORTED_ERROR_BRAND,
+  BROKEN_PIPE_ERROR_BRAND,
+  SSL_ERROR_BRAND,
+  SSL_CERT_VERIFICATION_ERROR_BRAND,
 } from './brand.js';
 export { browserHost } from './browser-host.js';
 export { monotonicClock, VirtualClock, type Clock, type VirtualClockOptions } from './clock.js';
