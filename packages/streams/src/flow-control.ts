@@ -27,7 +27,15 @@ import { ConnectionResetError } from './errors.js';
 import type { BaseProtocol, Protocol } from './protocol.js';
 import type { WriteBufferLimitsOptions } from './transport.js';
 
-/** The default high-water mark of a transport's write buffer: 64 KiB. */
+/**
+ * The default high-water mark of a transport's write buffer: 64 KiB (the low-water mark defaults
+ * to a quarter of it). Same as asyncio's default.
+ *
+ * @example
+ * ```ts
+ * transport.setWriteBufferLimits({ high: 4 * DEFAULT_HIGH_WATER });
+ * ```
+ */
 export const DEFAULT_HIGH_WATER = 64 * 1024;
 
 function checkMark(value: unknown, name: string): number | undefined {
@@ -185,7 +193,14 @@ export abstract class FlowControlTransport {
   }
 }
 
-/** Options for {@link FlowControlProtocol}. */
+/**
+ * Options for {@link FlowControlProtocol} (asyncio's `loop=` argument).
+ *
+ * @example
+ * ```ts
+ * const protocol = new FlowControlProtocol({ loop });
+ * ```
+ */
 export interface FlowControlProtocolOptions {
   /** The loop of the drain futures (default: `getEventLoop()`). */
   loop?: EventLoop;

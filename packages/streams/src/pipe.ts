@@ -65,7 +65,15 @@ import { StreamReaderProtocol } from './stream-reader-protocol.js';
 import { StreamWriter } from './stream-writer.js';
 import type { Transport } from './transport.js';
 
-/** Options for one direction of a pipe (what one end writes and the other receives). */
+/**
+ * Options for one direction of a pipe (what one end writes and the other receives). tsyncio only.
+ *
+ * @example
+ * ```ts
+ * const slowLink: PipeLinkOptions = { latency: 0.2, slowReader: { bytesPerTick: 1500, tick: 0.001 } };
+ * createPipe({ aToB: slowLink }); // only A → B is slow
+ * ```
+ */
 export interface PipeLinkOptions {
   /** High-water mark of the writing end's buffer in bytes (default 64 KiB). */
   highWater?: number;
@@ -90,7 +98,14 @@ export interface PipeLinkOptions {
   failWith?: Error;
 }
 
-/** Options for {@link createPipe} and {@link connectPipe}. */
+/**
+ * Options for {@link createPipe} and {@link connectPipe}. tsyncio only.
+ *
+ * @example
+ * ```ts
+ * const options: PipeOptions = { chunking: 'random', seed: 3, resetAt: 10, bToA: { failAfter: 4096 } };
+ * ```
+ */
 export interface PipeOptions extends PipeLinkOptions {
   /** The loop the transports run on (default: `getEventLoop()`, the running loop inside one). */
   loop?: EventLoop;
@@ -104,13 +119,30 @@ export interface PipeOptions extends PipeLinkOptions {
   extra?: { a?: Record<string, unknown>; b?: Record<string, unknown> };
 }
 
-/** Options for {@link openPipe}: the pipe's options plus the readers' `limit`. */
+/**
+ * Options for {@link openPipe}: the pipe's options plus the readers' `limit` (asyncio's
+ * `open_connection(limit=)`).
+ *
+ * @example
+ * ```ts
+ * const [[reader, writer]] = openPipe({ limit: 1024, chunking: [1] });
+ * ```
+ */
 export interface OpenPipeOptions extends PipeOptions {
   /** The StreamReaders' limit (default 64 KiB). */
   limit?: number;
 }
 
-/** One end's stream pair: what {@link openPipe} returns for each end. */
+/**
+ * One end's stream pair: what {@link openPipe} returns for each end — asyncio's
+ * `(reader, writer)` tuple from `open_connection()`.
+ *
+ * @example
+ * ```ts
+ * const [client, server]: [StreamPair, StreamPair] = openPipe();
+ * const [reader, writer] = client;
+ * ```
+ */
 export type StreamPair = [reader: StreamReader, writer: StreamWriter];
 
 /** The protocol of an end that has none yet (every callback is optional). */

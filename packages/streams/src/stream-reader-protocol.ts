@@ -24,11 +24,26 @@ import { StreamWriter } from './stream-writer.js';
 
 /**
  * The callback a server gives for each connection: called with the connection's reader and
- * writer. A coroutine (a `function*`) runs as a Task.
+ * writer. A coroutine (a `function*`) runs as a Task. Same as asyncio's `client_connected_cb`.
+ *
+ * @example
+ * ```ts
+ * const handle: ClientConnectedCallback = function* (reader, writer) {
+ *   writer.write(yield* reader.readline());
+ *   writer.close();
+ * };
+ * ```
  */
 export type ClientConnectedCallback = (reader: StreamReader, writer: StreamWriter) => Coroutine<void> | void;
 
-/** Options for {@link StreamReaderProtocol}. */
+/**
+ * Options for {@link StreamReaderProtocol} (asyncio's `loop=` argument).
+ *
+ * @example
+ * ```ts
+ * new StreamReaderProtocol(reader, null, { loop });
+ * ```
+ */
 export interface StreamReaderProtocolOptions {
   /** The loop (default: the reader's loop). */
   loop?: EventLoop;

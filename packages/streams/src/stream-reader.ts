@@ -41,7 +41,14 @@ import { ByteBuffer } from './internal/byte-buffer.js';
 import { utf8 } from './internal/utf8.js';
 import type { ReadTransport } from './transport.js';
 
-/** The default `limit` of a StreamReader: 64 KiB. Same as asyncio's `_DEFAULT_LIMIT`. */
+/**
+ * The default `limit` of a StreamReader: 64 KiB. Same as asyncio's `_DEFAULT_LIMIT`.
+ *
+ * @example
+ * ```ts
+ * const reader = new StreamReader({ limit: 4 * DEFAULT_LIMIT }); // allow 256 KiB lines
+ * ```
+ */
 export const DEFAULT_LIMIT = 2 ** 16;
 
 const NEWLINE = 10;
@@ -127,7 +134,14 @@ export class LimitOverrunError extends Error {
   }
 }
 
-/** Options for {@link StreamReader}. */
+/**
+ * Options for {@link StreamReader}: asyncio's `limit=` and `loop=` arguments.
+ *
+ * @example
+ * ```ts
+ * const reader = new StreamReader({ limit: 1 << 20, loop });
+ * ```
+ */
 export interface StreamReaderOptions {
   /**
    * The longest line or record `readline`/`readUntil` return, in bytes, and half the buffer size
@@ -138,7 +152,16 @@ export interface StreamReaderOptions {
   loop?: EventLoop;
 }
 
-/** A readUntil() separator: bytes, a string (UTF-8), or several of them (the shortest match wins). */
+/**
+ * A readUntil() separator: bytes, a string (UTF-8), or several of them (the shortest match wins).
+ * Same as asyncio's `bytes | tuple[bytes, ...]`, plus strings.
+ *
+ * @example
+ * ```ts
+ * const separators: Separator = ['\r\n', '\n'];
+ * const line = yield* reader.readUntil(separators);
+ * ```
+ */
 export type Separator = Uint8Array | string | readonly (Uint8Array | string)[];
 
 /** The error a transport's pauseReading() throws to say it cannot pause (Python's NotImplementedError). */

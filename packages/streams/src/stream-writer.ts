@@ -12,7 +12,14 @@ import type { Transport } from './transport.js';
 
 /**
  * What a {@link StreamWriter} needs from its protocol: a {@link FlowControlProtocol} (such as
- * {@link StreamReaderProtocol}) has both.
+ * {@link StreamReaderProtocol}) has both. Same as what asyncio's StreamWriter calls on its
+ * protocol (`_drain_helper`, `_get_close_waiter`, `_replace_transport`).
+ *
+ * @example
+ * ```ts
+ * const protocol: StreamWriterProtocol = new StreamReaderProtocol(reader);
+ * const writer = new StreamWriter(transport, protocol, reader);
+ * ```
  */
 export interface StreamWriterProtocol {
   /** Wait while the transport has paused writing; raise if the connection is lost. */

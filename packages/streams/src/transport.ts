@@ -26,13 +26,26 @@ import type { BaseProtocol } from './protocol.js';
 /**
  * A network address, as asyncio passes them: a Unix socket path, `[host, port]` for IPv4, or
  * `[host, port, flowInfo, scopeId]` for IPv6.
+ *
+ * @example
+ * ```ts
+ * const v4: Address = ['127.0.0.1', 8080];
+ * const unix: Address = '/run/app.sock';
+ * ```
  */
 export type Address =
   | string
   | readonly [host: string, port: number]
   | readonly [host: string, port: number, flowInfo: number, scopeId: number];
 
-/** Options of {@link WriteTransport.setWriteBufferLimits}. */
+/**
+ * Options of {@link WriteTransport.setWriteBufferLimits}: asyncio's `high=` / `low=` arguments.
+ *
+ * @example
+ * ```ts
+ * transport.setWriteBufferLimits({ high: 256 * 1024, low: 64 * 1024 });
+ * ```
+ */
 export interface WriteBufferLimitsOptions {
   /** High-water mark in bytes (default 64 KiB, or `4 × low` when only `low` is given). */
   high?: number;

@@ -34,13 +34,26 @@ import { RecordingBufferedProtocol, RecordingProtocol } from './recording-protoc
  * Makes a connected pair of transports, A and B, with `protocolA` on A and `protocolB` on B —
  * plainly or as a coroutine (a server and a client connecting over loopback). It runs inside a
  * task on the case's loop. Both protocols must get `connectionMade` (the suite waits for it).
+ * tsyncio only.
+ *
+ * @example
+ * ```ts
+ * const makePair: MakeTransportPair = (a, b) => connectPipe(a, b, { chunking: [3] });
+ * ```
  */
 export type MakeTransportPair = (
   protocolA: BaseProtocol,
   protocolB: BaseProtocol,
 ) => readonly [Transport, Transport] | Coroutine<readonly [Transport, Transport]>;
 
-/** Options for {@link checkTransport}. */
+/**
+ * Options for {@link checkTransport}. tsyncio only.
+ *
+ * @example
+ * ```ts
+ * checkTransport({ makePair, newLoop: () => new EventLoop(), timeout: 10, halfClose: false });
+ * ```
+ */
 export interface CheckTransportOptions {
   /** Creates the connected pair under test. */
   makePair: MakeTransportPair;
@@ -61,7 +74,14 @@ export interface CheckTransportOptions {
   bufferedProtocol?: boolean;
 }
 
-/** One named check. `run()` rejects with an Error describing the failure. */
+/**
+ * One named check. `run()` rejects with an Error describing the failure. tsyncio only.
+ *
+ * @example
+ * ```ts
+ * for (const c of checkTransport({ makePair })) it(c.name, c.run);
+ * ```
+ */
 export interface TransportCase {
   readonly name: string;
   run(): Promise<void>;

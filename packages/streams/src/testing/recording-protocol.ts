@@ -10,10 +10,24 @@ import { FlowControlProtocol } from '../flow-control.js';
 import type { BufferedProtocol, Protocol } from '../protocol.js';
 import type { BaseTransport, Transport } from '../transport.js';
 
-/** One recorded callback. */
+/**
+ * One recorded callback of a {@link RecordingProtocol}. tsyncio only.
+ *
+ * @example
+ * ```ts
+ * const expected: ProtocolEvent[] = ['made', 'data', 'eof', 'lost'];
+ * ```
+ */
 export type ProtocolEvent = 'made' | 'data' | 'eof' | 'lost' | 'pause' | 'resume';
 
-/** Options for {@link RecordingProtocol}. */
+/**
+ * Options for {@link RecordingProtocol}. tsyncio only.
+ *
+ * @example
+ * ```ts
+ * const server = new RecordingProtocol({ name: 'server', keepOpen: true });
+ * ```
+ */
 export interface RecordingProtocolOptions {
   /** A name for messages (default `'protocol'`). */
   name?: string;
@@ -232,7 +246,14 @@ export class RecordingProtocol extends FlowControlProtocol implements Protocol {
   }
 }
 
-/** Options for {@link RecordingBufferedProtocol}. */
+/**
+ * Options for {@link RecordingBufferedProtocol}. tsyncio only.
+ *
+ * @example
+ * ```ts
+ * const server = new RecordingBufferedProtocol({ bufferSize: 7 });
+ * ```
+ */
 export interface RecordingBufferedProtocolOptions extends RecordingProtocolOptions {
   /** Size of the buffer getBuffer() returns (default 1000, small on purpose). */
   bufferSize?: number;
