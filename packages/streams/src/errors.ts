@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { brandedHasInstance, CONNECTION_RESET_ERROR_BRAND } from '@tsyncio/loop';
+import { brandedHasInstance, CONNECTION_ERROR_BRAND, CONNECTION_RESET_ERROR_BRAND, OS_ERROR_BRAND } from '@tsyncio/loop';
 
 /**
  * The connection was lost or reset by the peer: raised by `StreamWriter.drain()` after the
@@ -15,8 +15,10 @@ import { brandedHasInstance, CONNECTION_RESET_ERROR_BRAND } from '@tsyncio/loop'
  *
  * Same as Python's built-in `ConnectionResetError`.
  *
- * Differs from asyncio: a plain `Error` subclass; there is no `OSError`/`ConnectionError`
- * hierarchy and no `errno`. Platform transports may set `code` (Node's `'ECONNRESET'`).
+ * Differs from asyncio: an `Error` subclass here; it also carries the brands of `OSError` and
+ * `ConnectionError`, so `instanceof` those classes of `@tsyncio/net` (which has Python's
+ * hierarchy) is true for it, as for Python's `ConnectionResetError`. Platform transports may set
+ * `code` (Node's `'ECONNRESET'`).
  *
  * @example
  * ```ts
@@ -45,6 +47,16 @@ export class ConnectionResetError extends Error {
 
   /** @internal brand for cross-copy `instanceof` */
   get [CONNECTION_RESET_ERROR_BRAND](): true {
+    return true;
+  }
+
+  /** @internal it is a ConnectionError (as in Python) */
+  get [CONNECTION_ERROR_BRAND](): true {
+    return true;
+  }
+
+  /** @internal it is an OSError (as in Python) */
+  get [OS_ERROR_BRAND](): true {
     return true;
   }
 

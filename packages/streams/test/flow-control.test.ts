@@ -233,3 +233,20 @@ describe('FlowControlProtocol', () => {
     expect(() => new FlowControlProtocol({ loop })._getCloseWaiter(null)).toThrow(RuntimeError);
   });
 });
+
+describe('ConnectionResetError', () => {
+  it('is branded as a ConnectionResetError, a ConnectionError and an OSError (for @tsyncio/net)', () => {
+    const error = new ConnectionResetError('Connection lost', { code: 'ECONNRESET' });
+    expect(error.name).toBe('ConnectionResetError');
+    expect(error.message).toBe('Connection lost');
+    expect(error.code).toBe('ECONNRESET');
+    const branded = error as unknown as Record<symbol, unknown>;
+    for (const key of ['tsyncio.ConnectionResetError', 'tsyncio.ConnectionError', 'tsyncio.OSError']) {
+      expect(branded[Symbol.for(key)]).toBe(true);
+    }
+    const foreign = Object.assign(new Error('x'), { [Symbol.for('tsyncio.ConnectionResetError')]: true });
+    expect(foreign instanceof ConnectionResetError).toBe(true);
+    expect(new Error('x') instanceof ConnectionResetError).toBe(false);
+    expect(new ConnectionResetError().message).toBe('Connection reset by peer');
+  });
+});
