@@ -105,6 +105,12 @@ export class Condition extends LockContext {
     return this._lock.acquire();
   }
 
+  /** `asyncWith` entry: acquire the underlying lock; the body receives nothing. Same as asyncio's `__aenter__`. */
+  override aenter(): Coroutine<void> {
+    const lock = this._lock;
+    return lock instanceof Lock ? lock.aenter() : super.aenter();
+  }
+
   /**
    * Release the underlying lock (see {@link Lock.release}).
    *

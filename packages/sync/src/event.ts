@@ -17,7 +17,8 @@
 import type { Coroutine } from '@tsyncio/futures';
 import { INSPECT } from '@tsyncio/loop';
 import { LoopBound } from './internal/loop-bound.js';
-import { WaiterList } from './internal/waiters.js';
+import { finished, Op } from './internal/op.js';
+import { WaiterList, type Waiter } from './internal/waiters.js';
 
 /**
  * An event flag: `wait()` blocks until another task calls `set()`. The flag starts unset;
@@ -103,16 +104,8 @@ export class Event extends LoopBound {
    * yield* event.wait();
    * ```
    */
-  *wait(): Coroutine<true> {
-    if (this._value) return true;
-    const waiters = this._waiters;
-    const waiter = waiters.add(this._getLoop());
-    try {
-      yield* waiter;
-      return true;
-    } finally {
-      waiters.remove(waiter);
-    }
+  wait(): Coroutine<true> {
+    return new EventWait(this);
   }
 
   /** `<Event [set]>`, `<Event [unset, waiters:2]>`, like asyncio's repr. */
@@ -124,5 +117,44 @@ export class Event extends LoopBound {
   /** Node's `util.inspect` shows the same as {@link toString}. */
   [INSPECT](): string {
     return this.toString();
+  }
+}
+
+/**
+ * `Event.wait()` as a hand-written coroutine (see `internal/op.ts`); the generator it stands for:
+ *
+ * ```ts
+ * if (event._value) return true;
+ * const waiter = waiters.add(event._getLoop());
+ * try { yield* waiter; return true; } finally { waiters.remove(waiter); }
+ * ```
+ */
+class EventWait extends Op<true> {
+  /** @internal */
+  declare readonly _event: Event;
+
+  constructor(event: Event) {
+    super();
+    this._event = event;
+  }
+
+  _start(): IteratorResult<unknown, true> {
+    const event = this._event;
+    if (event._value) return finished(true as const);
+    return this._wait(event._waiters.add(event._getLoop()));
+  }
+
+  _resume(): IteratorResult<unknown, true> {
+    this._event._waiters.remove(this._waiter as Waiter<true>);
+    return finished(true as const);
+  }
+
+  _fail(error: unknown): never {
+    this._event._waiters.remove(this._waiter as Waiter<true>);
+    throw error;
+  }
+
+  _close(): void {
+    this._event._waiters.remove(this._waiter as Waiter<true>);
   }
 }

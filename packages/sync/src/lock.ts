@@ -18,7 +18,8 @@
 import { CancelledError, type Coroutine } from '@tsyncio/futures';
 import { INSPECT, RuntimeError } from '@tsyncio/loop';
 import { LockContext } from './internal/lock-context.js';
-import { WaiterList } from './internal/waiters.js';
+import { finished, Op } from './internal/op.js';
+import { WaiterList, type Waiter } from './internal/waiters.js';
 
 /**
  * A primitive lock: a task that holds it (between `acquire()` and `release()`) excludes every
@@ -78,26 +79,13 @@ export class Lock extends LockContext {
    * }
    * ```
    */
-  *acquire(): Coroutine<true> {
-    const waiters = this._waiters;
-    if (!this._locked && !waiters.hasActive()) {
-      this._locked = true;
-      return true;
-    }
-    const waiter = waiters.add(this._getLoop());
-    try {
-      try {
-        yield* waiter;
-      } finally {
-        waiters.remove(waiter);
-      }
-    } catch (error) {
-      // Woken and cancelled at once: if nobody holds the lock, the turn goes to the next waiter.
-      if (error instanceof CancelledError && !this._locked) waiters.wakeFirst(true);
-      throw error;
-    }
-    this._locked = true;
-    return true;
+  acquire(): Coroutine<true> {
+    return new LockAcquire(this, true as const);
+  }
+
+  /** `asyncWith` entry: {@link acquire}; the body receives nothing. Same as asyncio's `__aenter__`. */
+  override aenter(): Coroutine<void> {
+    return new LockAcquire(this, undefined);
   }
 
   /**
@@ -129,5 +117,63 @@ export class Lock extends LockContext {
   /** Node's `util.inspect` shows the same as {@link toString}. */
   [INSPECT](): string {
     return this.toString();
+  }
+}
+
+/**
+ * `Lock.acquire()` as a hand-written coroutine (see `internal/op.ts`); the generator it stands for:
+ *
+ * ```ts
+ * if (!lock._locked && !waiters.hasActive()) { lock._locked = true; return value; }
+ * const waiter = waiters.add(lock._getLoop());
+ * try {
+ *   try { yield* waiter; } finally { waiters.remove(waiter); }
+ * } catch (error) {
+ *   if (error instanceof CancelledError && !lock._locked) waiters.wakeFirst(true);
+ *   throw error;
+ * }
+ * lock._locked = true;
+ * return value;
+ * ```
+ */
+class LockAcquire<V> extends Op<V> {
+  /** @internal */
+  declare readonly _lock: Lock;
+  /** @internal */
+  declare readonly _value: V;
+
+  constructor(lock: Lock, value: V) {
+    super();
+    this._lock = lock;
+    this._value = value;
+  }
+
+  _start(): IteratorResult<unknown, V> {
+    const lock = this._lock;
+    const waiters = lock._waiters;
+    if (!lock._locked && !waiters.hasActive()) {
+      lock._locked = true;
+      return finished(this._value);
+    }
+    return this._wait(waiters.add(lock._getLoop()));
+  }
+
+  _resume(): IteratorResult<unknown, V> {
+    const lock = this._lock;
+    lock._waiters.remove(this._waiter as Waiter<true>);
+    lock._locked = true;
+    return finished(this._value);
+  }
+
+  _fail(error: unknown): never {
+    const lock = this._lock;
+    lock._waiters.remove(this._waiter as Waiter<true>);
+    // Woken and cancelled at once: if nobody holds the lock, the turn goes to the next waiter.
+    if (error instanceof CancelledError && !lock._locked) lock._waiters.wakeFirst(true);
+    throw error;
+  }
+
+  _close(): void {
+    this._lock._waiters.remove(this._waiter as Waiter<true>);
   }
 }

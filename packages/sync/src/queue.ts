@@ -39,7 +39,8 @@ import {
 } from '@tsyncio/loop';
 import { Event } from './event.js';
 import { LoopBound } from './internal/loop-bound.js';
-import { WaiterList } from './internal/waiters.js';
+import { finished, Op } from './internal/op.js';
+import { WaiterList, type Waiter } from './internal/waiters.js';
 
 /**
  * Raised by `getNowait()` when the queue is empty.
@@ -265,22 +266,8 @@ export class Queue<T> extends LoopBound {
    * yield* queue.put(job);
    * ```
    */
-  *put(item: T): Coroutine<void> {
-    while (this.full()) {
-      if (this._isShutdown) throw new QueueShutDown();
-      const putters = this._putters;
-      const putter = putters.add(this._getLoop());
-      try {
-        yield* putter;
-      } catch (error) {
-        putter.cancel(); // in case it is not done yet
-        putters.remove(putter); // unless a getNowait() or shutdown() popped it already
-        // Woken by getNowait() but cannot take the slot: wake the next putter in line.
-        if (!this.full() && !putter.cancelled()) putters.shiftNext(undefined);
-        throw error;
-      }
-    }
-    this.putNowait(item);
+  put(item: T): Coroutine<void> {
+    return new QueuePut(this, item);
   }
 
   /**
@@ -318,22 +305,8 @@ export class Queue<T> extends LoopBound {
    * const job = yield* queue.get();
    * ```
    */
-  *get(): Coroutine<T> {
-    while (this.empty()) {
-      if (this._isShutdown) throw new QueueShutDown();
-      const getters = this._getters;
-      const getter = getters.add(this._getLoop());
-      try {
-        yield* getter;
-      } catch (error) {
-        getter.cancel(); // in case it is not done yet
-        getters.remove(getter); // unless a putNowait() or shutdown() popped it already
-        // Woken by putNowait() but cannot take the item: wake the next getter in line.
-        if (!this.empty() && !getter.cancelled()) getters.shiftNext(undefined);
-        throw error;
-      }
-    }
-    return this.getNowait();
+  get(): Coroutine<T> {
+    return new QueueGet(this);
   }
 
   /**
@@ -447,5 +420,121 @@ export class Queue<T> extends LoopBound {
   /** Node's `util.inspect` shows the same as {@link toString}. */
   [INSPECT](): string {
     return this.toString();
+  }
+}
+
+/**
+ * `Queue.put()` as a hand-written coroutine (see `internal/op.ts`); the generator it stands for:
+ *
+ * ```ts
+ * while (queue.full()) {
+ *   if (queue._isShutdown) throw new QueueShutDown();
+ *   const putter = putters.add(queue._getLoop());
+ *   try {
+ *     yield* putter;
+ *   } catch (error) {            // asyncio's bare `except:`, so also when the coroutine is closed
+ *     putter.cancel();           // in case it is not done yet
+ *     putters.remove(putter);    // unless a getNowait() or shutdown() popped it already
+ *     // woken by getNowait() but cannot take the slot: wake the next putter in line
+ *     if (!queue.full() && !putter.cancelled()) putters.shiftNext(undefined);
+ *     throw error;
+ *   }
+ * }
+ * queue.putNowait(item);
+ * ```
+ */
+class QueuePut<T> extends Op<void> {
+  /** @internal */
+  declare readonly _queue: Queue<T>;
+  /** @internal */
+  declare readonly _item: T;
+
+  constructor(queue: Queue<T>, item: T) {
+    super();
+    this._queue = queue;
+    this._item = item;
+  }
+
+  _start(): IteratorResult<unknown, void> {
+    const queue = this._queue;
+    if (queue.full()) {
+      if (queue._isShutdown) throw new QueueShutDown();
+      return this._wait(queue._putters.add(queue._getLoop()));
+    }
+    queue.putNowait(this._item);
+    return finished(undefined);
+  }
+
+  _resume(): IteratorResult<unknown, void> {
+    return this._start();
+  }
+
+  _fail(error: unknown): never {
+    this._close();
+    throw error;
+  }
+
+  _close(): void {
+    const queue = this._queue;
+    const putter = this._waiter as Waiter<undefined>;
+    putter.cancel();
+    queue._putters.remove(putter);
+    if (!queue.full() && !putter.cancelled()) queue._putters.shiftNext(undefined);
+  }
+}
+
+/**
+ * `Queue.get()` as a hand-written coroutine (see `internal/op.ts`); the generator it stands for:
+ *
+ * ```ts
+ * while (queue.empty()) {
+ *   if (queue._isShutdown) throw new QueueShutDown();
+ *   const getter = getters.add(queue._getLoop());
+ *   try {
+ *     yield* getter;
+ *   } catch (error) {            // asyncio's bare `except:`, so also when the coroutine is closed
+ *     getter.cancel();           // in case it is not done yet
+ *     getters.remove(getter);    // unless a putNowait() or shutdown() popped it already
+ *     // woken by putNowait() but cannot take the item: wake the next getter in line
+ *     if (!queue.empty() && !getter.cancelled()) getters.shiftNext(undefined);
+ *     throw error;
+ *   }
+ * }
+ * return queue.getNowait();
+ * ```
+ */
+class QueueGet<T> extends Op<T> {
+  /** @internal */
+  declare readonly _queue: Queue<T>;
+
+  constructor(queue: Queue<T>) {
+    super();
+    this._queue = queue;
+  }
+
+  _start(): IteratorResult<unknown, T> {
+    const queue = this._queue;
+    if (queue.empty()) {
+      if (queue._isShutdown) throw new QueueShutDown();
+      return this._wait(queue._getters.add(queue._getLoop()));
+    }
+    return finished(queue.getNowait());
+  }
+
+  _resume(): IteratorResult<unknown, T> {
+    return this._start();
+  }
+
+  _fail(error: unknown): never {
+    this._close();
+    throw error;
+  }
+
+  _close(): void {
+    const queue = this._queue;
+    const getter = this._waiter as Waiter<undefined>;
+    getter.cancel();
+    queue._getters.remove(getter);
+    if (!queue.empty() && !getter.cancelled()) queue._getters.shiftNext(undefined);
   }
 }

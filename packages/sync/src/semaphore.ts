@@ -18,7 +18,8 @@
 import { CancelledError, type Coroutine } from '@tsyncio/futures';
 import { describe, INSPECT } from '@tsyncio/loop';
 import { LockContext } from './internal/lock-context.js';
-import { WaiterList } from './internal/waiters.js';
+import { finished, Op } from './internal/op.js';
+import { WaiterList, type Waiter } from './internal/waiters.js';
 
 function checkInitialValue(value: unknown, what: string): number {
   if (typeof value !== 'number') throw new TypeError(`${what} initial value must be a number, got ${describe(value)}`);
@@ -107,30 +108,13 @@ export class Semaphore extends LockContext {
    * }
    * ```
    */
-  *acquire(): Coroutine<true> {
-    if (!this.locked()) {
-      this._value--;
-      return true;
-    }
-    const waiters = this._waiters;
-    const waiter = waiters.add(this._getLoop());
-    try {
-      try {
-        yield* waiter;
-      } finally {
-        waiters.remove(waiter);
-      }
-    } catch (error) {
-      // Given a permit and cancelled at once: give the permit back.
-      if (error instanceof CancelledError && waiter.done() && !waiter.cancelled()) this._value++;
-      throw error;
-    } finally {
-      // Waiters that arrived meanwhile had to queue (FIFO): wake as many as permits allow.
-      while (this._value > 0) {
-        if (!this._wakeUpNext()) break;
-      }
-    }
-    return true;
+  acquire(): Coroutine<true> {
+    return new SemaphoreAcquire(this, true as const);
+  }
+
+  /** `asyncWith` entry: {@link acquire}; the body receives nothing. Same as asyncio's `__aenter__`. */
+  override aenter(): Coroutine<void> {
+    return new SemaphoreAcquire(this, undefined);
   }
 
   /**
@@ -146,6 +130,13 @@ export class Semaphore extends LockContext {
   release(): void {
     this._value++;
     this._wakeUpNext();
+  }
+
+  /** @internal waiters that queued behind a leaving acquirer: wake as many as permits allow */
+  _wakeWhilePermits(): void {
+    while (this._value > 0) {
+      if (!this._wakeUpNext()) break;
+    }
   }
 
   /** @internal give a permit to the first waiter not yet woken (asyncio's `_wake_up_next`) */
@@ -172,6 +163,70 @@ export class Semaphore extends LockContext {
   /** Node's `util.inspect` shows the same as {@link toString}. */
   [INSPECT](): string {
     return this.toString();
+  }
+}
+
+/**
+ * `Semaphore.acquire()` as a hand-written coroutine (see `internal/op.ts`); the generator it stands
+ * for:
+ *
+ * ```ts
+ * if (!sem.locked()) { sem._value--; return value; }
+ * const waiter = waiters.add(sem._getLoop());
+ * try {
+ *   try { yield* waiter; } finally { waiters.remove(waiter); }
+ * } catch (error) {
+ *   // given a permit and cancelled at once: give the permit back
+ *   if (error instanceof CancelledError && waiter.done() && !waiter.cancelled()) sem._value++;
+ *   throw error;
+ * } finally {
+ *   sem._wakeWhilePermits();
+ * }
+ * return value;
+ * ```
+ */
+class SemaphoreAcquire<V> extends Op<V> {
+  /** @internal */
+  declare readonly _sem: Semaphore;
+  /** @internal */
+  declare readonly _value: V;
+
+  constructor(sem: Semaphore, value: V) {
+    super();
+    this._sem = sem;
+    this._value = value;
+  }
+
+  _start(): IteratorResult<unknown, V> {
+    const sem = this._sem;
+    if (!sem.locked()) {
+      sem._value--;
+      return finished(this._value);
+    }
+    return this._wait(sem._waiters.add(sem._getLoop()));
+  }
+
+  _resume(): IteratorResult<unknown, V> {
+    const sem = this._sem;
+    sem._waiters.remove(this._waiter as Waiter<true>);
+    sem._wakeWhilePermits();
+    return finished(this._value);
+  }
+
+  _fail(error: unknown): never {
+    const sem = this._sem;
+    const waiter = this._waiter as Waiter<true>;
+    sem._waiters.remove(waiter);
+    // Given a permit and cancelled at once: give the permit back.
+    if (error instanceof CancelledError && waiter.done() && !waiter.cancelled()) sem._value++;
+    sem._wakeWhilePermits();
+    throw error;
+  }
+
+  _close(): void {
+    const sem = this._sem;
+    sem._waiters.remove(this._waiter as Waiter<true>);
+    sem._wakeWhilePermits();
   }
 }
 

@@ -7,6 +7,7 @@
  */
 import type { AsyncContextManager, Coroutine } from '@tsyncio/futures';
 import { LoopBound } from './loop-bound.js';
+import { ReleaseOp } from './op.js';
 
 /**
  * Base class of Lock, Condition and Semaphore: the loop binding plus `aenter`/`aexit`.
@@ -14,6 +15,9 @@ import { LoopBound } from './loop-bound.js';
  * @internal
  */
 export abstract class LockContext extends LoopBound implements AsyncContextManager<void> {
+  /** @internal the `aexit()` coroutine, shared by every `asyncWith` (it holds no state) */
+  _releaser: ReleaseOp | null = null;
+
   abstract acquire(): Coroutine<true>;
   abstract release(): void;
 
@@ -29,7 +33,7 @@ export abstract class LockContext extends LoopBound implements AsyncContextManag
    * `asyncWith` exit: `release()`, whether the body returned or threw; never swallows the body's
    * error. Same as asyncio's `__aexit__`.
    */
-  *aexit(_error: unknown): Coroutine<void> {
-    this.release();
+  aexit(_error: unknown): Coroutine<void> {
+    return (this._releaser ??= new ReleaseOp(this));
   }
 }
