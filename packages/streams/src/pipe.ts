@@ -146,7 +146,7 @@ export interface OpenPipeOptions extends PipeOptions {
 export type StreamPair = [reader: StreamReader, writer: StreamWriter];
 
 /** The protocol of an end that has none yet (every callback is optional). */
-const UNSET: BaseProtocol = Object.freeze({});
+const UNSET: BaseProtocol = /* @__PURE__ */ Object.freeze({});
 
 /** Ignored writes on a lost connection before a warning is logged (asyncio's LOG_THRESHOLD_FOR_CONNLOST_WRITES). */
 const CONNLOST_WRITES_WARNING = 5;

@@ -52,8 +52,8 @@ import type { ReadTransport } from './transport.js';
 export const DEFAULT_LIMIT = 2 ** 16;
 
 const NEWLINE = 10;
-const EMPTY = new Uint8Array(0);
-const NEWLINE_SEPARATOR = [new Uint8Array([NEWLINE])] as const;
+const EMPTY = /* @__PURE__ */ new Uint8Array(0);
+const NEWLINE_SEPARATOR = [/* @__PURE__ */ new Uint8Array([NEWLINE])] as const;
 
 
 /**

@@ -32,7 +32,7 @@
  */
 import { Deque } from '@tsyncio/loop';
 
-const EMPTY = new Uint8Array(0);
+const EMPTY = /* @__PURE__ */ new Uint8Array(0);
 
 /** Chunks shorter than this are scanned byte by byte (setting up a word view would cost more). */
 const WORD_SCAN_MIN = 64;
