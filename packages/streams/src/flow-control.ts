@@ -21,7 +21,7 @@
  *
  * @module
  */
-import { Deque, describe, getEventLoop, INSPECT, RuntimeError, type EventLoop } from '@tsyncio/loop';
+import { Deque, describe, getEventLoop, getLogger, INSPECT, RuntimeError, type EventLoop } from '@tsyncio/loop';
 import { Future, type Coroutine } from '@tsyncio/futures';
 import { ConnectionResetError } from './errors.js';
 import type { BaseProtocol, Protocol } from './protocol.js';
@@ -248,12 +248,14 @@ export class FlowControlProtocol implements Protocol {
   pauseWriting(): void {
     if (this._paused) throw new RuntimeError('pauseWriting() called while writing is already paused');
     this._paused = true;
+    if (this._loop.getDebug()) getLogger().debug(`${String(this)} pauses writing`);
   }
 
   /** The transport's buffer drained: wake every waiting drain. */
   resumeWriting(): void {
     if (!this._paused) throw new RuntimeError('resumeWriting() called while writing is not paused');
     this._paused = false;
+    if (this._loop.getDebug()) getLogger().debug(`${String(this)} resumes writing`);
     for (const waiter of this._drainWaiters) {
       if (!waiter.done()) waiter.setResult(undefined);
     }

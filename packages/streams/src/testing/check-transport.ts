@@ -215,13 +215,23 @@ async function runCase(
       ends = yield* connect(settings, a, b);
       yield* body(ends);
       checkContract(ends);
-    } finally {
-      // never leave a connection open behind a failed case
-      if (ends !== null) {
-        if (!ends.a.lost) ends.ta.abort();
-        if (!ends.b.lost) ends.tb.abort();
+    } catch (error) {
+      // a broken call-order contract explains most other failures: report it first
+      if (a.violations.length > 0 || b.violations.length > 0) {
+        const violations = [...a.violations, ...b.violations];
+        throw new Error(`the call-order contract was broken:\n  ${violations.join('\n  ')}`, { cause: error });
       }
-      yield* sleep(0);
+      throw error;
+    } finally {
+      // never leave a connection open behind a failed case: abort, and give the transports up to
+      // a second of loop time to report connectionLost before the loop is closed
+      const found = ends;
+      if (found !== null) {
+        if (!found.a.lost) found.ta.abort();
+        if (!found.b.lost) found.tb.abort();
+        const deadline = found.a._loop.time() + 1;
+        while ((!found.a.lost || !found.b.lost) && found.a._loop.time() < deadline) yield* sleep(0.01);
+      }
       yield* sleep(0);
     }
   }
