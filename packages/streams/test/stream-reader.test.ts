@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { getEventLoop, RuntimeError, setEventLoop } from '@tsyncio/loop';
-import { CancelledError, createTask, Future, sleep, type Coroutine } from '@tsyncio/futures';
+import { CancelledError, createTask, Future, sleep, TimeoutError, waitFor, type Coroutine } from '@tsyncio/futures';
 import {
   DEFAULT_LIMIT,
   IncompleteReadError,
@@ -812,4 +812,30 @@ describe('StreamReader reads cancelled while waiting', () => {
       expect(s(data)).toBe('hello!!\r\n');
     });
   }
+});
+
+describe('StreamReader reads under timeouts', () => {
+  it('readExactly() that times out in waitFor() consumes nothing; the next read gets the bytes', async () => {
+    // the guide's example (docs/streams.md, "Reads are atomic under cancellation")
+    const { loop, run } = testLoop();
+    const stream = new StreamReader({ loop });
+    const [outcome, header] = await run(function* () {
+      loop.callLater(1, () => {
+        stream.feedData(b('0123456789'));
+      });
+      let first: unknown = null;
+      try {
+        yield* waitFor(stream.readExactly(16), 5);
+      } catch (e) {
+        first = e;
+      }
+      expect(buffered(stream)).toBe('0123456789');
+      loop.callLater(1, () => {
+        stream.feedData(b('abcdef'));
+      });
+      return [first, yield* waitFor(stream.readExactly(16), 5)] as const;
+    });
+    expect(outcome).toBeInstanceOf(TimeoutError);
+    expect(s(header)).toBe('0123456789abcdef');
+  });
 });
