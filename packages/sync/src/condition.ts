@@ -18,6 +18,7 @@
 import { CancelledError, type Coroutine } from '@tsyncio/futures';
 import { describe, INSPECT, RuntimeError } from '@tsyncio/loop';
 import { LockContext } from './internal/lock-context.js';
+import { finished, futureNext, HandCoroutine } from './internal/op.js';
 import { Waiter, WaiterList } from './internal/waiters.js';
 import { Lock } from './lock.js';
 
@@ -147,40 +148,8 @@ export class Condition extends LockContext {
    * });
    * ```
    */
-  *wait(): Coroutine<true> {
-    if (!this.locked()) throw new RuntimeError('cannot wait on un-acquired lock');
-    const waiters = this._waiters;
-    const waiter = new Waiter<boolean>(this._getLoop());
-    this.release();
-    try {
-      let failure: unknown = NO_FAILURE;
-      waiters.append(waiter);
-      try {
-        yield* waiter;
-      } catch (error) {
-        failure = error;
-      } finally {
-        waiters.remove(waiter);
-      }
-      // Re-acquire the lock even when cancelled; re-raise the latest CancelledError after.
-      let cancelled: CancelledError | null = null;
-      for (;;) {
-        try {
-          yield* this._lock.acquire();
-          break;
-        } catch (error) {
-          if (!(error instanceof CancelledError)) throw error;
-          cancelled = error;
-        }
-      }
-      if (cancelled !== null) throw cancelled;
-      if (failure !== NO_FAILURE) throw failure;
-      return true;
-    } catch (error) {
-      // This task may have been notified before the error: pass the notification on.
-      this._notify(1);
-      throw error;
-    }
+  wait(): Coroutine<true> {
+    return new ConditionWait(this);
   }
 
   /**
@@ -268,5 +237,191 @@ export class Condition extends LockContext {
   /** Node's `util.inspect` shows the same as {@link toString}. */
   [INSPECT](): string {
     return this.toString();
+  }
+}
+
+/** ConditionWait phases. */
+const FRESH = 0;
+const NOTIFY = 1; // waiting to be notified
+const REACQUIRE = 2; // waiting for the lock again
+const DONE = 3;
+
+/**
+ * `Condition.wait()` as a hand-written coroutine (see `internal/op.ts`); the generator it stands
+ * for (asyncio's `Condition.wait`):
+ *
+ * ```ts
+ * if (!cond.locked()) throw new RuntimeError('cannot wait on un-acquired lock');
+ * const waiter = new Waiter(cond._getLoop());
+ * cond.release();
+ * try {
+ *   let failure = NO_FAILURE;
+ *   waiters.append(waiter);
+ *   try { yield* waiter; } catch (error) { failure = error; } finally { waiters.remove(waiter); }
+ *   let cancelled = null;           // re-acquire the lock even when cancelled
+ *   for (;;) {
+ *     try { yield* cond._lock.acquire(); break; }
+ *     catch (error) { if (!(error instanceof CancelledError)) throw error; cancelled = error; }
+ *   }
+ *   if (cancelled !== null) throw cancelled;
+ *   if (failure !== NO_FAILURE) throw failure;
+ *   return true;
+ * } catch (error) {
+ *   cond._notify(1);                // we may have been notified: pass it on
+ *   throw error;
+ * }
+ * ```
+ *
+ * Closing it with `return()` while it waits (only possible when it is driven by hand, not by a
+ * Task) leaves the waiter list and passes a notification on, but does not re-acquire the lock: a
+ * closed coroutine cannot wait.
+ */
+class ConditionWait extends HandCoroutine<true> {
+  /** @internal */
+  declare readonly _cond: Condition;
+  /** @internal FRESH, NOTIFY, REACQUIRE or DONE */
+  declare _phase: number;
+  /** @internal */
+  declare _waiter: Waiter<boolean> | null;
+  /** @internal the lock's acquire() while REACQUIRE */
+  declare _acquire: Coroutine<true> | null;
+  /** @internal what the wait for the notification raised */
+  declare _failure: unknown;
+  /** @internal the latest CancelledError of the re-acquire loop */
+  declare _cancelled: CancelledError | null;
+
+  constructor(cond: Condition) {
+    super();
+    this._cond = cond;
+    this._phase = FRESH;
+    this._waiter = null;
+    this._acquire = null;
+    this._failure = NO_FAILURE;
+    this._cancelled = null;
+  }
+
+  next(): IteratorResult<unknown, true> {
+    switch (this._phase) {
+      case FRESH:
+        return this._begin();
+      case NOTIFY: {
+        let step: IteratorResult<unknown, unknown>;
+        try {
+          step = futureNext(this._waiter);
+        } catch (error) {
+          return this._notified(error);
+        }
+        if (step.done !== true) return step;
+        return this._notified(NO_FAILURE);
+      }
+      case REACQUIRE: {
+        let step: IteratorResult<unknown, unknown>;
+        try {
+          step = (this._acquire as Coroutine<true>).next();
+        } catch (error) {
+          return this._acquireFailed(error);
+        }
+        if (step.done !== true) return step;
+        return this._finish();
+      }
+      default:
+        return finished(undefined as unknown as true);
+    }
+  }
+
+  throw(error: unknown): IteratorResult<unknown, true> {
+    switch (this._phase) {
+      case NOTIFY:
+        return this._notified(error);
+      case REACQUIRE: {
+        let step: IteratorResult<unknown, unknown>;
+        try {
+          step = (this._acquire as Coroutine<true>).throw(error);
+        } catch (raised) {
+          return this._acquireFailed(raised);
+        }
+        if (step.done !== true) return step;
+        return this._finish();
+      }
+      default:
+        this._phase = DONE;
+        throw error;
+    }
+  }
+
+  return(value: true): IteratorResult<unknown, true> {
+    const phase = this._phase;
+    this._phase = DONE;
+    if (phase === NOTIFY) {
+      this._cond._waiters.remove(this._waiter as Waiter<boolean>);
+      this._cond._notify(1);
+    } else if (phase === REACQUIRE) {
+      (this._acquire as Coroutine<true>).return(true);
+      this._cond._notify(1);
+    }
+    return { value, done: true };
+  }
+
+  private _begin(): IteratorResult<unknown, true> {
+    this._phase = DONE;
+    const cond = this._cond;
+    if (!cond.locked()) throw new RuntimeError('cannot wait on un-acquired lock');
+    const waiter = new Waiter<boolean>(cond._getLoop());
+    cond.release();
+    cond._waiters.append(waiter);
+    this._waiter = waiter;
+    this._phase = NOTIFY;
+    return futureNext(waiter) as IteratorResult<unknown, true>;
+  }
+
+  /** The wait for the notification ended (`failure`: what it raised): re-acquire the lock. */
+  private _notified(failure: unknown): IteratorResult<unknown, true> {
+    this._phase = DONE;
+    this._cond._waiters.remove(this._waiter as Waiter<boolean>);
+    this._failure = failure;
+    return this._reacquire();
+  }
+
+  private _reacquire(): IteratorResult<unknown, true> {
+    for (;;) {
+      const acquire = this._cond._lock.acquire();
+      let step: IteratorResult<unknown, unknown>;
+      try {
+        step = acquire.next();
+      } catch (error) {
+        if (!(error instanceof CancelledError)) return this._raise(error);
+        this._cancelled = error;
+        continue;
+      }
+      if (step.done === true) return this._finish();
+      this._acquire = acquire;
+      this._phase = REACQUIRE;
+      return step;
+    }
+  }
+
+  /** The lock's acquire() raised while we waited for it. */
+  private _acquireFailed(error: unknown): IteratorResult<unknown, true> {
+    this._phase = DONE;
+    this._acquire = null;
+    if (!(error instanceof CancelledError)) return this._raise(error);
+    this._cancelled = error;
+    return this._reacquire();
+  }
+
+  /** The lock is held again. */
+  private _finish(): IteratorResult<unknown, true> {
+    this._phase = DONE;
+    this._acquire = null;
+    if (this._cancelled !== null) return this._raise(this._cancelled);
+    if (this._failure !== NO_FAILURE) return this._raise(this._failure);
+    return finished(true as const);
+  }
+
+  /** asyncio's `except BaseException: self._notify(1); raise`. */
+  private _raise(error: unknown): never {
+    this._phase = DONE;
+    this._cond._notify(1);
+    throw error;
   }
 }

@@ -44,6 +44,11 @@ interface FutureIterator {
 /** The one result object ops return from `next()` (read at once by `yield*` and the Task). */
 const RESULT: { value: unknown; done: boolean } = { value: undefined, done: true };
 
+/** @internal the next step of a Future used as its own iterator (yields it while pending) */
+export function futureNext(future: unknown): IteratorResult<unknown, unknown> {
+  return (future as FutureIterator).next();
+}
+
 /** @internal a finished result carrying `value` */
 export function finished<T>(value: T): IteratorResult<unknown, T> {
   RESULT.value = value;
@@ -52,11 +57,36 @@ export function finished<T>(value: T): IteratorResult<unknown, T> {
 }
 
 /**
- * Base class of the hand-written coroutines (see the module notes).
+ * The generator protocol around `next`/`throw`/`return`: what makes a hand-written coroutine pass
+ * for the generator object of a `function*` (`yield*`, `createTask()`, `isCoroutine()`).
  *
  * @internal
  */
-export abstract class Op<T> implements Coroutine<T> {
+export abstract class HandCoroutine<T> implements Coroutine<T> {
+  abstract next(): IteratorResult<unknown, T>;
+  abstract throw(error: unknown): IteratorResult<unknown, T>;
+  abstract return(value: T): IteratorResult<unknown, T>;
+
+  [Symbol.iterator](): this {
+    return this;
+  }
+
+  /** Like a generator's: `return()`. */
+  [Symbol.dispose](): void {
+    this.return(undefined as T);
+  }
+
+  get [Symbol.toStringTag](): string {
+    return 'Generator';
+  }
+}
+
+/**
+ * Base class of the hand-written coroutines that wait on one waiter future (see the module notes).
+ *
+ * @internal
+ */
+export abstract class Op<T> extends HandCoroutine<T> {
   // Fields are assigned in constructors, not declared with initializers: V8 builds objects with
   // class-field initializers (define semantics) about twice as slowly, and ops are built per call.
   /** @internal FRESH, WAITING or DONE */
@@ -65,6 +95,7 @@ export abstract class Op<T> implements Coroutine<T> {
   declare _waiter: Waiter<unknown> | null;
 
   constructor() {
+    super();
     this._state = FRESH;
     this._waiter = null;
   }
@@ -82,7 +113,7 @@ export abstract class Op<T> implements Coroutine<T> {
   _wait(waiter: Waiter<unknown>): IteratorResult<unknown, T> {
     this._waiter = waiter;
     this._state = WAITING;
-    return (waiter as unknown as FutureIterator).next() as IteratorResult<unknown, T>;
+    return futureNext(waiter) as IteratorResult<unknown, T>;
   }
 
   next(): IteratorResult<unknown, T> {
@@ -91,7 +122,7 @@ export abstract class Op<T> implements Coroutine<T> {
       const waiter = this._waiter as Waiter<unknown>;
       let step: IteratorResult<unknown, unknown>;
       try {
-        step = (waiter as unknown as FutureIterator).next();
+        step = futureNext(waiter);
       } catch (error) {
         return this._throwIn(error);
       }
@@ -121,19 +152,6 @@ export abstract class Op<T> implements Coroutine<T> {
     return { value, done: true };
   }
 
-  [Symbol.iterator](): this {
-    return this;
-  }
-
-  /** Like a generator's: `return()`. */
-  [Symbol.dispose](): void {
-    this.return(undefined as T);
-  }
-
-  get [Symbol.toStringTag](): string {
-    return 'Generator';
-  }
-
   private _throwIn(error: unknown): never {
     this._state = DONE;
     return this._fail(error);
@@ -146,11 +164,12 @@ export abstract class Op<T> implements Coroutine<T> {
  *
  * @internal
  */
-export class ReleaseOp implements Coroutine<void> {
+export class ReleaseOp extends HandCoroutine<void> {
   /** @internal */
   declare readonly _target: { release(): void };
 
   constructor(target: { release(): void }) {
+    super();
     this._target = target;
   }
 
@@ -165,17 +184,5 @@ export class ReleaseOp implements Coroutine<void> {
 
   return(value?: undefined): IteratorResult<unknown, void> {
     return { value, done: true };
-  }
-
-  [Symbol.iterator](): this {
-    return this;
-  }
-
-  [Symbol.dispose](): void {
-    // nothing to clean up
-  }
-
-  get [Symbol.toStringTag](): string {
-    return 'Generator';
   }
 }

@@ -1,14 +1,15 @@
 import { asyncWith, CancelledError, createTask, isCoroutine, type Coroutine } from '@tsyncio/futures';
 import { getRunningLoop } from '@tsyncio/loop';
 import { describe, expect, it } from 'vitest';
-import { Event, Lock, Queue, Semaphore } from '../../src/index.js';
+import { Condition, Event, Lock, Queue, Semaphore } from '../../src/index.js';
 import { raises, runLoop, spawn, tick } from '../helpers.js';
 
 describe('hand-written coroutines (internal/op.ts)', () => {
   it('acquire(), wait(), put() and get() return coroutines that createTask() accepts', () => {
     const lock = new Lock();
     const q = new Queue<number>();
-    for (const coro of [lock.acquire(), new Semaphore().acquire(), new Event().wait(), q.put(1), q.get()]) {
+    const cond = new Condition();
+    for (const coro of [lock.acquire(), new Semaphore().acquire(), new Event().wait(), q.put(1), q.get(), cond.wait()]) {
       expect(isCoroutine(coro)).toBe(true);
       expect(Object.prototype.toString.call(coro)).toBe('[object Generator]');
       expect(coro[Symbol.iterator]()).toBe(coro);
@@ -118,6 +119,24 @@ describe('hand-written coroutines (internal/op.ts)', () => {
       expect((error as Error).message).toBe('stop');
       expect(yield* b).toBe(true);
       expect(getRunningLoop().isRunning()).toBe(true);
+    });
+  });
+
+  it('closing a waiting Condition.wait() leaves the waiter list and passes a notification on', async () => {
+    await runLoop(function* () {
+      const cond = new Condition();
+      yield* cond.acquire();
+      const closed = cond.wait();
+      expect(closed.next().done).toBe(false);
+      expect(cond.locked()).toBe(false);
+      const other = spawn(asyncWith(cond, () => cond.wait()));
+      yield* tick();
+      yield* cond.acquire();
+      cond.notify(); // goes to `closed`, which is closed instead of resumed
+      closed.return(true);
+      expect(cond._waiters.length).toBe(1);
+      cond.release();
+      yield* other; // the notification was passed on
     });
   });
 });
