@@ -6,3 +6,5 @@
  */
 export * from '@tsyncio/loop';
 export * from '@tsyncio/futures';
+export * from '@tsyncio/sync';
+export * from '@tsyncio/streams';
