@@ -19,7 +19,17 @@
 import { describe } from '@tsyncio/loop';
 import { Queue } from './queue.js';
 
-/** Options for {@link PriorityQueue}. */
+/**
+ * Options for {@link PriorityQueue}.
+ *
+ * tsyncio only: asyncio's `PriorityQueue` always compares the items themselves with `<`.
+ *
+ * @example
+ * ```ts
+ * const options: PriorityQueueOptions<Job> = { compare: (a, b) => a.deadline - b.deadline };
+ * const jobs = new PriorityQueue<Job>(0, options);
+ * ```
+ */
 export interface PriorityQueueOptions<T> {
   /**
    * Orders two items: negative when `a` comes first, positive when `b` does, 0 when either may
