@@ -3,52 +3,50 @@
  * `notifyAll()` under the lock; time until all have finished; median of R rounds after one
  * warm-up round (bench_core.py `b_condition`). Metric `wake_all_ms` (+ `wakeups_per_s`).
  *
- * STUB: waiting for @tsyncio/futures and @tsyncio/sync. When they land, replace `run` below with
- * this code (and add `../packages/tsyncio/tsconfig.build.json` to tsconfig.build.json's references):
- *
- * ```ts
- * import { asyncWith, Condition, createTask, gather, run, sleep, type Coroutine, type Task } from 'tsyncio';
- * import { emit, human, median, now } from '../common.js';
- *
- * run: (a) => run(function* () {
- *   const { n, rounds } = a;
- *   function* oneRound(): Coroutine<number> {
- *     const cond = new Condition();
- *     let waiting = 0;
- *     function* waiter(): Coroutine<void> {
- *       yield* asyncWith(cond, function* () {
- *         waiting++;
- *         yield* cond.wait();
- *       });
- *     }
- *     const tasks = new Array<Task<void>>(n);
- *     for (let i = 0; i < n; i++) tasks[i] = createTask(waiter());
- *     while (waiting < n) yield* sleep(0);
- *     const t0 = now();
- *     yield* asyncWith(cond, function* () {
- *       cond.notifyAll();
- *     });
- *     yield* gather(...tasks);
- *     return now() - t0;
- *   }
- *   const times: number[] = [];
- *   for (let r = 0; r <= rounds; r++) {   // round 0 is warm-up
- *     const ms = yield* oneRound();
- *     if (r > 0) times.push(ms);
- *   }
- *   const med = median(times);
- *   const name = a.name ?? `condition_${human(n)}`;
- *   emit(name, a.system, 'wake_all_ms', med);
- *   emit(name, a.system, 'wakeups_per_s', n / (med / 1e3));
- * }),
- * ```
+ * Imports @tsyncio/futures and @tsyncio/sync directly until the `tsyncio` umbrella re-exports
+ * @tsyncio/sync.
  *
  * @module
  */
-import { notAvailable, type Workload } from './workload.js';
+import { asyncWith, createTask, gather, run, sleep, type Coroutine, type Task } from '@tsyncio/futures';
+import { Condition } from '@tsyncio/sync';
+import { emit, human, median, now } from '../common.js';
+import type { Workload } from './workload.js';
 
 export const condition: Workload = {
   summary: 'N waiters in Condition.wait(), woken by notifyAll()     (--n 10000 --rounds 10)',
   defaults: { n: 10_000, rounds: 10 },
-  run: () => notAvailable('condition', '@tsyncio/futures and @tsyncio/sync'),
+  run: (a) =>
+    run(function* () {
+      const { n, rounds } = a;
+      function* oneRound(): Coroutine<number> {
+        const cond = new Condition();
+        let waiting = 0;
+        function* waiter(): Coroutine<void> {
+          yield* asyncWith(cond, function* () {
+            waiting++;
+            yield* cond.wait();
+          });
+        }
+        const tasks = new Array<Task<void>>(n);
+        for (let i = 0; i < n; i++) tasks[i] = createTask(waiter());
+        while (waiting < n) yield* sleep(0);
+        const t0 = now();
+        yield* asyncWith(cond, function* () {
+          cond.notifyAll();
+        });
+        yield* gather(...tasks);
+        return now() - t0;
+      }
+      const times: number[] = [];
+      for (let r = 0; r <= rounds; r++) {
+        // round 0 is warm-up
+        const ms = yield* oneRound();
+        if (r > 0) times.push(ms);
+      }
+      const med = median(times);
+      const name = a.name ?? `condition_${human(n)}`;
+      emit(name, a.system, 'wake_all_ms', med);
+      emit(name, a.system, 'wakeups_per_s', n / (med / 1e3));
+    }),
 };
