@@ -383,8 +383,14 @@ class ConditionWait extends HandCoroutine<true> {
   }
 
   private _reacquire(): IteratorResult<unknown, true> {
+    const lock = this._cond._lock;
+    if (lock instanceof Lock && !lock._locked && !lock._waiters.hasActive()) {
+      // Lock.acquire()'s fast path, without building its coroutine
+      lock._locked = true;
+      return this._finish();
+    }
     for (;;) {
-      const acquire = this._cond._lock.acquire();
+      const acquire = lock.acquire();
       let step: IteratorResult<unknown, unknown>;
       try {
         step = acquire.next();
