@@ -1,8 +1,10 @@
 /**
  * Hand-written coroutines for the hot paths: `Lock.acquire()`, `Semaphore.acquire()`,
- * `Event.wait()`, `Queue.put()`/`get()`, and the `aenter`/`aexit` of `asyncWith(lock, …)`.
+ * `Event.wait()`, `Queue.put()`/`get()`, `Condition.wait()`, and the `aenter`/`aexit` of
+ * `asyncWith(lock, …)`.
  *
- * Each of these returns an {@link Op}: a small object that *is* a coroutine — it implements the
+ * Each of these returns a {@link HandCoroutine} (most of them an {@link Op}, which waits on one
+ * waiter future): a small object that *is* a coroutine — it implements the
  * generator protocol (`next`/`throw`/`return`, `[Symbol.iterator]`, toStringTag "Generator"), so
  * `yield*`, `createTask()` and `isCoroutine()` treat it exactly like the generator object a
  * `function*` would return. It exists only because V8 generators are expensive on these paths:
