@@ -45,7 +45,12 @@ export {
   type ClientConnectedCallback,
   type StreamReaderProtocolOptions,
 } from './stream-reader-protocol.js';
-export { StreamWriter, type StreamWriterProtocol } from './stream-writer.js';
+export {
+  StreamWriter,
+  type StreamWriterProtocol,
+  type StreamWriterStartTlsOptions,
+  type TlsUpgradableTransport,
+} from './stream-writer.js';
 export type {
   Address,
   BaseTransport,

@@ -7,6 +7,7 @@
 import { describe, getEventLoop, INSPECT, type EventLoop } from '@tsyncio/loop';
 import { sleep, type Coroutine, type Future } from '@tsyncio/futures';
 import { utf8 } from './internal/utf8.js';
+import type { BaseProtocol } from './protocol.js';
 import type { StreamReader } from './stream-reader.js';
 import type { Transport } from './transport.js';
 
@@ -33,6 +34,30 @@ export interface StreamWriterProtocol {
   _replaceTransport?(transport: Transport): void;
 }
 
+/** Options of {@link StreamWriter.startTls} (asyncio's keywords). */
+export interface StreamWriterStartTlsOptions {
+  /** Client side: the name the peer's certificate must match (`''` skips the check). */
+  serverHostname?: string;
+  /** Seconds the handshake may take (the transport's default otherwise: 60 in `@tsyncio/net`). */
+  sslHandshakeTimeout?: number;
+}
+
+/**
+ * A transport that can upgrade its connection to TLS: `@tsyncio/net`'s socket transport. The
+ * streams layer stays platform-neutral and only calls this hook.
+ */
+export interface TlsUpgradableTransport extends Transport {
+  /**
+   * Upgrade to TLS and return the transport that replaces this one; `protocol` keeps receiving
+   * (no second `connectionMade`).
+   */
+  _startTls(
+    protocol: BaseProtocol,
+    sslContext: unknown,
+    options: { serverSide: boolean; serverHostname: string | null; sslHandshakeTimeout: number | null },
+  ): Coroutine<Transport>;
+}
+
 /** Encode a string write as UTF-8; reject anything that is not bytes. */
 function toBytes(data: unknown, method: string): Uint8Array {
   if (data instanceof Uint8Array) return data;
@@ -48,9 +73,9 @@ function toBytes(data: unknown, method: string): Uint8Array {
  * Same as asyncio's `StreamWriter`.
  *
  * Differs from asyncio: `write()` also takes strings (encoded as UTF-8); there is no
- * ResourceWarning for a writer that is garbage-collected unclosed; `startTls()` is not here: it
- * is added by `@tsyncio/net`, which upgrades the transport and then calls
- * {@link _replaceTransport} (see its notes).
+ * ResourceWarning for a writer that is garbage-collected unclosed; {@link startTls} works on
+ * transports that offer the upgrade (`@tsyncio/net`'s sockets) and takes the platform's TLS
+ * options instead of an `ssl.SSLContext`.
  *
  * @example
  * ```ts
@@ -174,10 +199,48 @@ export class StreamWriter {
   }
 
   /**
-   * @internal The `startTls` hook for `@tsyncio/net`: after upgrading the connection (its
-   * `startTls(transport, protocol, …)` after `yield* writer.drain()`), net calls this to put the
-   * TLS transport in place in both the writer and the protocol. Server side is
-   * `protocol._clientConnected !== null` for a StreamReaderProtocol, as in asyncio.
+   * Upgrade the connection to TLS: flush with {@link drain}, then hand the connection to the
+   * transport's TLS upgrade and use the new transport from now on (the reader keeps reading,
+   * now decrypted). The server side is the end made by a server (whose protocol has a
+   * `clientConnected` callback), as in asyncio.
+   *
+   * `sslContext` is the platform's TLS options: with `@tsyncio/net`, `true` or Node's TLS connect
+   * options for a client, Node's TLS server options (`key`, `cert`, …) for a server.
+   *
+   * Same as asyncio's `StreamWriter.start_tls()` (3.11+).
+   *
+   * @throws TypeError when the transport cannot upgrade (an in-memory pipe, or already TLS).
+   * The handshake's errors (the connection is then closed).
+   *
+   * @example
+   * ```ts
+   * writer.write('STARTTLS\r\n');
+   * yield* reader.readline(); // the server's go-ahead
+   * yield* writer.startTls({ ca: [caPem] }, { serverHostname: 'mail.example.com' });
+   * writer.write('EHLO me\r\n'); // encrypted
+   * ```
+   */
+  *startTls(sslContext: unknown, options: StreamWriterStartTlsOptions = {}): Coroutine<void> {
+    if (typeof options !== 'object' || options === null) {
+      throw new TypeError(`startTls() options must be an object, got ${describe(options)}`);
+    }
+    const serverSide = (this._protocol as { _clientConnected?: unknown })._clientConnected != null;
+    yield* this.drain();
+    const transport = this._transport as Partial<TlsUpgradableTransport>;
+    if (typeof transport._startTls !== 'function') {
+      throw new TypeError(`transport ${describe(this._transport)} is not supported by startTls()`);
+    }
+    const upgraded = yield* (transport as TlsUpgradableTransport)._startTls(this._protocol as unknown as BaseProtocol, sslContext, {
+      serverSide,
+      serverHostname: options.serverHostname ?? null,
+      sslHandshakeTimeout: options.sslHandshakeTimeout ?? null,
+    });
+    this._replaceTransport(upgraded);
+  }
+
+  /**
+   * @internal Put the TLS transport in place in both the writer and the protocol (what
+   * {@link startTls} does after the upgrade).
    */
   _replaceTransport(transport: Transport): void {
     this._transport = transport;
