@@ -3,8 +3,8 @@
  * `notifyAll()` under the lock; time until all have finished; median of R rounds after one
  * warm-up round (bench_core.py `b_condition`). Metric `wake_all_ms` (+ `wakeups_per_s`).
  *
- * Imports @tsyncio/futures and @tsyncio/sync directly until the `tsyncio` umbrella re-exports
- * @tsyncio/sync.
+ * Imports @tsyncio/futures and @tsyncio/sync directly rather than the `tsyncio` umbrella, so that
+ * building the benchmarks does not build @tsyncio/net.
  *
  * @module
  */

@@ -3,8 +3,8 @@
  * inside the critical section), checking mutual exclusion; bench_core.py `b_lock`. Metric
  * `ops_per_s` (+ `seconds`).
  *
- * Imports @tsyncio/futures and @tsyncio/sync directly until the `tsyncio` umbrella re-exports
- * @tsyncio/sync.
+ * Imports @tsyncio/futures and @tsyncio/sync directly rather than the `tsyncio` umbrella, so that
+ * building the benchmarks does not build @tsyncio/net.
  *
  * @module
  */

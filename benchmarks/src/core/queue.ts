@@ -3,8 +3,8 @@
  * Queue (`yield* q.put(i)` / `yield* q.get()`), then a `null` sentinel; bench_core.py `b_queue`.
  * Metric `items_per_s` (+ `seconds`).
  *
- * Imports @tsyncio/futures and @tsyncio/sync directly until the `tsyncio` umbrella re-exports
- * @tsyncio/sync.
+ * Imports @tsyncio/futures and @tsyncio/sync directly rather than the `tsyncio` umbrella, so that
+ * building the benchmarks does not build @tsyncio/net.
  *
  * @module
  */
