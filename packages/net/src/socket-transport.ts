@@ -359,6 +359,8 @@ export class SocketTransport extends FlowControlTransport implements Transport, 
     const socket = this._socket;
     socket.on('data', this._onData);
     if (!this._readPaused && !this._closing && !this._dead) socket.resume();
+    // the peer's end-of-file may have been seen before we listened (during a TLS handshake)
+    if (socket.readableEnded) this._onEnd();
   }
 
   /**

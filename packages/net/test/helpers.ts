@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { onTestFinished } from 'vitest';
 import { EventLoop, formatExceptionContext, type ExceptionContext } from '@tsyncio/loop';
-import { createTask, sleep, type Coroutine, type Task } from '@tsyncio/futures';
+import { CancelledError, createTask, currentTask, sleep, type Awaitable, type Coroutine, type Task } from '@tsyncio/futures';
 import type { BaseProtocol, BaseTransport, Protocol, Transport } from '@tsyncio/streams';
 
 export const HOST = '127.0.0.1';
@@ -152,6 +152,21 @@ export class MyProto implements Protocol {
   bytes(): Uint8Array {
     return concat(this.chunks);
   }
+}
+
+/**
+ * What `body()` throws (a test of an error). Our own task's cancellation (the test deadline) is
+ * re-raised, never returned as the expected error.
+ */
+export function* caught(body: () => Awaitable<unknown>): Coroutine<unknown> {
+  try {
+    yield* body();
+  } catch (error) {
+    const task = currentTask();
+    if (error instanceof CancelledError && task !== null && task.cancelling() > 0) throw error;
+    return error;
+  }
+  throw new Error('expected an error, nothing was thrown');
 }
 
 /** Poll `check()` every 2 ms of real time until it holds. */

@@ -108,9 +108,17 @@ export function* tlsHandshake(
   const onClose = (): void => {
     settle(new ConnectionResetError('Connection lost during the TLS handshake'));
   };
+  // read during the handshake, so that the peer's end-of-file is seen (a TLSSocket nobody reads
+  // never reports it); application data arriving right after the handshake is kept and put back
+  const early: Buffer[] = [];
+  const onData = (chunk: Buffer): void => {
+    early.push(chunk);
+  };
   tlsSocket.once(doneEvent, onDone);
   tlsSocket.once('error', onError);
   tlsSocket.once('close', onClose);
+  tlsSocket.once('end', onClose);
+  tlsSocket.on('data', onData);
   const timeout = options.timeout ?? SSL_HANDSHAKE_TIMEOUT;
   const timer = loop.callLater(timeout, () => {
     settle(
@@ -128,7 +136,10 @@ export function* tlsHandshake(
     tlsSocket.off(doneEvent, onDone);
     tlsSocket.off('error', onError);
     tlsSocket.off('close', onClose);
+    tlsSocket.off('end', onClose);
+    tlsSocket.off('data', onData);
+    tlsSocket.pause();
   }
-  tlsSocket.pause();
+  for (let i = early.length - 1; i >= 0; i--) tlsSocket.unshift(early[i]);
   return tlsSocket;
 }
