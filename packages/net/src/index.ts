@@ -9,6 +9,27 @@
 export { createConnection, type ConnectOptions } from './create-connection.js';
 export { createServer, type ServerOptions } from './create-server.js';
 export {
+  AI_ADDRCONFIG,
+  AI_ALL,
+  AI_CANONNAME,
+  AI_NUMERICHOST,
+  AI_NUMERICSERV,
+  AI_PASSIVE,
+  AI_V4MAPPED,
+  getaddrinfo,
+  getnameinfo,
+  IPPROTO_TCP,
+  IPPROTO_UDP,
+  NI_DGRAM,
+  NI_NAMEREQD,
+  NI_NOFQDN,
+  NI_NUMERICHOST,
+  NI_NUMERICSERV,
+  type AddrInfo,
+  type GetaddrinfoOptions,
+  type InetAddress,
+} from './dns.js';
+export {
   BrokenPipeError,
   ConnectionAbortedError,
   ConnectionError,
@@ -22,6 +43,35 @@ export {
 export { ServerSocket } from './internal/server-socket.js';
 export { openConnection, type OpenConnectionOptions } from './open-connection.js';
 export { Server } from './server.js';
+export {
+  SEND_CHUNK_SIZE,
+  sockAccept,
+  sockConnect,
+  sockRecv,
+  sockRecvfrom,
+  sockRecvInto,
+  sockSendall,
+  sockSendfile,
+  sockSendto,
+} from './sock-api.js';
+export {
+  AF_INET,
+  AF_INET6,
+  AF_UNIX,
+  DATAGRAM_BUFFER_LIMIT,
+  RECV_BUFFER_LIMIT,
+  SHUT_RD,
+  SHUT_RDWR,
+  SHUT_WR,
+  SOCK_DGRAM,
+  SOCK_STREAM,
+  socket,
+  Socket,
+  type SocketFamily,
+  type SocketOption,
+  type SocketOptions,
+  type SocketType,
+} from './socket.js';
 export { SocketTransport } from './socket-transport.js';
 export { startServer, type StartServerOptions } from './start-server.js';
 export { startTls, type StartTlsOptions } from './tls.js';
