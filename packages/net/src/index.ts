@@ -9,6 +9,11 @@
 export { createConnection, type ConnectOptions } from './create-connection.js';
 export { createServer, type ServerOptions } from './create-server.js';
 export {
+  createDatagramEndpoint,
+  DatagramSocketTransport,
+  type CreateDatagramEndpointOptions,
+} from './datagram-transport.js';
+export {
   AI_ADDRCONFIG,
   AI_ALL,
   AI_CANONNAME,
