@@ -47,6 +47,7 @@ export {
 } from './errors.js';
 export { ServerSocket } from './internal/server-socket.js';
 export { openConnection, type OpenConnectionOptions } from './open-connection.js';
+export { newEventLoop, NodeEventLoop } from './node-event-loop.js';
 export { Server } from './server.js';
 export {
   SEND_CHUNK_SIZE,
