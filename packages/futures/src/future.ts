@@ -29,6 +29,8 @@
  * @module
  */
 import {
+  _enterContext,
+  _exitContext,
   brandedHasInstance,
   captureStack,
   copyContext,
@@ -44,6 +46,35 @@ import {
 import type { Awaitable } from './coroutine.js';
 import { CancelledError, InvalidStateError } from './errors.js';
 import { reportUnretrieved, retrieved } from './internal/unretrieved.js';
+
+/** @internal `_flags` bit: an exception is set that nobody retrieved yet. */
+export const LOG_TRACEBACK = 1;
+/** @internal `_flags` bit (Task): the next step must throw CancelledError. */
+export const MUST_CANCEL = 2;
+/**
+ * @internal `_flags` bit: asyncio's `_asyncio_future_blocking`, set when the future yields itself
+ * from `yield*`, so a Task can tell `yield* future` from a bare `yield future`.
+ */
+export const BLOCKING = 4;
+/** @internal `_flags` bit (Task): a step is in the ready queue (else a queued done task runs its callbacks). */
+export const STEP_SCHEDULED = 8;
+
+/** @internal The rarely used state of a future, kept out of the future itself (see `_extra`). */
+export class FutureExtra {
+  cancelMessage: unknown = undefined;
+  cancelledExc: CancelledError | null = null;
+  sourceTraceback: string | null = null;
+  /** Task: created on first use of `signal` */
+  abort: AbortController | null = null;
+  /** Task: wakeup callback for futures of another installed copy */
+  wakeupBound: ((future: unknown) => void) | null = null;
+  /** Task, debug mode: cancel count when a CancelledError was last thrown into the coroutine */
+  cancelDelivered = 0;
+  /** Task: cancel() calls minus uncancel() calls */
+  cancelsRequested = 0;
+  /** done callbacks after the first, as [callback, context] pairs */
+  callbacks: unknown[] | null = null;
+}
 
 /** @internal Future states (asyncio's `_PENDING`, `_CANCELLED`, `_FINISHED`, split by outcome). */
 export const PENDING = 0;
@@ -74,6 +105,8 @@ export interface TaskWaiter {
   readonly _context: Context;
   /** the future is done: schedule the task's next step */
   _wakeupLater(future: Future<unknown>): void;
+  /** the future is done and its callbacks are running: step the task now (asyncio's `__wakeup`) */
+  _wakeupNow(future: Future<unknown>): void;
 }
 
 type StoredCallback = (a0: unknown, a1: unknown) => void;
@@ -128,21 +161,15 @@ export class Future<T> implements PromiseLike<T>, Awaitable<T> {
   _cb0: StoredCallback | null = null;
   /** @internal its context (or the task, for a task waiter) */
   _ctx0: unknown = null;
-  /** @internal further callbacks, as [callback, context] pairs */
-  _callbacks: unknown[] | null = null;
-  /** @internal */
-  _cancelMessage: unknown = undefined;
-  /** @internal the CancelledError to raise from result(), if one was saved */
-  _cancelledExc: CancelledError | null = null;
+  /** @internal Runnable: never cancelled (a constant on the prototype) */
+  declare readonly _cancelled: false;
+  /** @internal bit flags: LOG_TRACEBACK, MUST_CANCEL (Task) */
+  _flags = 0;
   /**
-   * @internal asyncio's `_asyncio_future_blocking`: set when the future yields itself from
-   * `yield*`, so a Task can tell `yield* future` from a bare `yield future`.
+   * @internal What few futures need (cancel message, saved CancelledError, debug traceback, a
+   * task's AbortController…), in one object made on first use: keeps every future small.
    */
-  _asyncioFutureBlocking = false;
-  /** @internal whether an exception is set that nobody retrieved yet */
-  _logTraceback = false;
-  /** @internal where it was created (debug mode) */
-  _sourceTraceback: string | null;
+  _extra: FutureExtra | null = null;
 
   /**
    * @throws TypeError when `options.loop` is not an EventLoop.
@@ -153,7 +180,65 @@ export class Future<T> implements PromiseLike<T>, Awaitable<T> {
       throw new TypeError(`Future loop option must be an EventLoop, got ${describe(loop)}`);
     }
     this._loop = loop;
-    this._sourceTraceback = loop.getDebug() ? captureStack(1) : null;
+    if (loop.getDebug()) this._x().sourceTraceback = captureStack(1);
+  }
+
+  /** @internal the extra fields, made on first use */
+  _x(): FutureExtra {
+    return (this._extra ??= new FutureExtra());
+  }
+
+  /**
+   * @internal asyncio's `_asyncio_future_blocking` (the one field other installed copies read and
+   * write: see BLOCKING).
+   */
+  get _asyncioFutureBlocking(): boolean {
+    return (this._flags & BLOCKING) !== 0;
+  }
+
+  set _asyncioFutureBlocking(value: boolean) {
+    this._flags = value ? this._flags | BLOCKING : this._flags & ~BLOCKING;
+  }
+
+  /** @internal done callbacks after the first, as [callback, context] pairs */
+  get _callbacks(): unknown[] | null {
+    return this._extra?.callbacks ?? null;
+  }
+
+  set _callbacks(value: unknown[] | null) {
+    if (value !== null || this._extra !== null) this._x().callbacks = value;
+  }
+
+  /** @internal whether an exception is set that nobody retrieved yet */
+  get _logTraceback(): boolean {
+    return (this._flags & LOG_TRACEBACK) !== 0;
+  }
+
+  set _logTraceback(value: boolean) {
+    this._flags = value ? this._flags | LOG_TRACEBACK : this._flags & ~LOG_TRACEBACK;
+  }
+
+  /** @internal the message of the cancel() that cancelled it */
+  get _cancelMessage(): unknown {
+    return this._extra?.cancelMessage;
+  }
+
+  set _cancelMessage(value: unknown) {
+    if (value !== undefined || this._extra !== null) this._x().cancelMessage = value;
+  }
+
+  /** @internal the CancelledError to raise from result(), if one was saved */
+  get _cancelledExc(): CancelledError | null {
+    return this._extra?.cancelledExc ?? null;
+  }
+
+  set _cancelledExc(value: CancelledError | null) {
+    if (value !== null || this._extra !== null) this._x().cancelledExc = value;
+  }
+
+  /** @internal where it was created (debug mode), else null */
+  get _sourceTraceback(): string | null {
+    return this._extra?.sourceTraceback ?? null;
   }
 
   /** @internal brand for cross-copy `instanceof` */
@@ -196,7 +281,7 @@ export class Future<T> implements PromiseLike<T>, Awaitable<T> {
     const state = this._state;
     if (state === RESULT) return this._value as T;
     if (state === ERROR) {
-      if (this._logTraceback) this._markRetrieved();
+      if ((this._flags & LOG_TRACEBACK) !== 0) this._markRetrieved();
       throw this._value;
     }
     if (state === CANCELLED) throw this._makeCancelledError();
@@ -213,7 +298,7 @@ export class Future<T> implements PromiseLike<T>, Awaitable<T> {
     const state = this._state;
     if (state === RESULT) return null;
     if (state === ERROR) {
-      if (this._logTraceback) this._markRetrieved();
+      if ((this._flags & LOG_TRACEBACK) !== 0) this._markRetrieved();
       return this._value;
     }
     if (state === CANCELLED) throw this._makeCancelledError();
@@ -266,6 +351,7 @@ export class Future<T> implements PromiseLike<T>, Awaitable<T> {
     }
     const context = options?.context ?? copyContext();
     if (this._state !== PENDING) {
+      // the callbacks of the completion are already scheduled: this one goes to the back
       scheduleCallback(this._loop, callback as StoredCallback, this, context);
       return;
     }
@@ -278,6 +364,8 @@ export class Future<T> implements PromiseLike<T>, Awaitable<T> {
    * @returns how many were removed.
    */
   removeDoneCallback(callback: DoneCallback<T>): number {
+    // once done, the callbacks are scheduled and can no longer be removed (asyncio: the list is empty)
+    if (this._state !== PENDING) return 0;
     let removed = 0;
     const rest = this._callbacks;
     if (rest !== null) {
@@ -364,12 +452,14 @@ export class Future<T> implements PromiseLike<T>, Awaitable<T> {
 
   /** @internal the CancelledError result() raises: the saved one once, then fresh ones */
   _makeCancelledError(): CancelledError {
-    const saved = this._cancelledExc;
+    const extra = this._extra;
+    if (extra === null) return new CancelledError();
+    const saved = extra.cancelledExc;
     if (saved !== null) {
-      this._cancelledExc = null;
+      extra.cancelledExc = null;
       return saved;
     }
-    return new CancelledError(this._cancelMessage);
+    return new CancelledError(extra.cancelMessage);
   }
 
   /** @internal wake `task` when done (no closure, no handle: the task's step is queued itself) */
@@ -386,38 +476,54 @@ export class Future<T> implements PromiseLike<T>, Awaitable<T> {
     if (this._cb0 === null) {
       this._cb0 = callback;
       this._ctx0 = context;
-    } else if (this._callbacks === null) {
-      this._callbacks = [callback, context];
     } else {
-      this._callbacks.push(callback, context);
+      const extra = this._x();
+      if (extra.callbacks === null) extra.callbacks = [callback, context];
+      else extra.callbacks.push(callback, context);
     }
   }
 
-  /** @internal the future just became done: schedule the callbacks */
+  /**
+   * @internal The future just became done: schedule its callbacks. asyncio schedules one Handle
+   * per callback; they are always consecutive in the ready queue, so the future puts *itself* in
+   * the ready queue once and runs them in order from there ({@link _run}) — no Handle per callback.
+   * A lone waiting task is queued directly instead.
+   */
   _finish(): void {
     const callback = this._cb0;
     if (callback === null) return;
-    const loop = this._loop;
+    if (callback === wakeTask && (this._extra === null || this._extra.callbacks === null)) {
+      const task = this._ctx0 as TaskWaiter;
+      this._cb0 = null;
+      this._ctx0 = null;
+      task._wakeupLater(this);
+      return;
+    }
+    this._loop._scheduleRunnable(this);
+  }
+
+  /**
+   * @internal Runnable: a done future in the ready queue runs its done callbacks, in the order
+   * they were added, each in its own context; an error in one goes to the exception handler and
+   * the next still runs (as with one Handle each).
+   */
+  _run(): void {
+    const callback = this._cb0;
     const context = this._ctx0;
+    const extra = this._extra;
+    const rest = extra === null ? null : extra.callbacks;
     this._cb0 = null;
     this._ctx0 = null;
-    if (callback === wakeTask) (context as TaskWaiter)._wakeupLater(this);
-    else scheduleCallback(loop, callback, this, context as Context);
-    const rest = this._callbacks;
+    if (rest !== null) (extra as FutureExtra).callbacks = null;
+    if (callback !== null) runCallback(this, callback, context);
     if (rest !== null) {
-      this._callbacks = null;
-      for (let i = 0; i < rest.length; i += 2) {
-        const more = rest[i] as StoredCallback;
-        const moreContext = rest[i + 1];
-        if (more === wakeTask) (moreContext as TaskWaiter)._wakeupLater(this);
-        else scheduleCallback(loop, more, this, moreContext as Context);
-      }
+      for (let i = 0; i < rest.length; i += 2) runCallback(this, rest[i] as StoredCallback, rest[i + 1]);
     }
   }
 
   /** @internal */
   _markRetrieved(): void {
-    this._logTraceback = false;
+    this._flags &= ~LOG_TRACEBACK;
     retrieved(this);
   }
 }
@@ -429,13 +535,14 @@ Object.defineProperties(Future.prototype, {
     value(this: Future<unknown>): IteratorResult<Future<unknown>, unknown> {
       const result = ITER_RESULT;
       if (this._state === PENDING) {
-        if (this._asyncioFutureBlocking) {
+        const flags = this._flags;
+        if ((flags & BLOCKING) !== 0) {
           // yielded before and no Task took it: the coroutine was resumed while the future is
           // still pending (asyncio's check in Future.__await__; also stops `[...coro()]` looping)
-          this._asyncioFutureBlocking = false;
+          this._flags = flags & ~BLOCKING;
           throw new RuntimeError("await wasn't used with future");
         }
-        this._asyncioFutureBlocking = true;
+        this._flags = flags | BLOCKING;
         result.value = this;
         result.done = false;
       } else {
@@ -463,6 +570,27 @@ Object.defineProperties(Future.prototype, {
   },
 });
 
+/** A Runnable is never cancelled: constant on the prototype, so it costs no field. */
+Object.defineProperty(Future.prototype, '_cancelled', { value: false, writable: false, configurable: true });
+
+/** Run one done callback of `future` (see `Future._run`). */
+function runCallback(future: Future<unknown>, callback: StoredCallback, context: unknown): void {
+  if (callback === wakeTask) {
+    (context as TaskWaiter)._wakeupNow(future);
+    return;
+  }
+  try {
+    const previous = _enterContext(context as Context);
+    try {
+      (callback as (future: unknown) => void)(future);
+    } finally {
+      _exitContext(context as Context, previous);
+    }
+  } catch (exception) {
+    future._loop.callExceptionHandler({ message: `Exception in callback ${describe(callback)}`, exception, future });
+  }
+}
+
 function stateName(state: number): string {
   return state === CANCELLED ? 'CANCELLED' : state === PENDING ? 'PENDING' : 'FINISHED';
 }
@@ -479,7 +607,7 @@ function instantiate(exception: unknown): unknown {
 
 /** @internal Future.cancel, usable on a Task (whose cancel() is different). */
 export function futureCancel(future: Future<unknown>, msg?: unknown): boolean {
-  if (future._logTraceback) future._markRetrieved();
+  if ((future._flags & LOG_TRACEBACK) !== 0) future._markRetrieved();
   if (future._state !== PENDING) return false;
   future._state = CANCELLED;
   future._cancelMessage = msg;
@@ -498,7 +626,7 @@ export function futureSetResult(future: Future<unknown>, result: unknown): void 
 export function futureSetException(future: Future<unknown>, exception: unknown): void {
   future._value = exception;
   future._state = ERROR;
-  future._logTraceback = true;
+  future._flags |= LOG_TRACEBACK;
   reportUnretrieved(future, exception);
   future._finish();
 }

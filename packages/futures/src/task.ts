@@ -59,13 +59,19 @@ import {
   futureCancel,
   futureSetException,
   futureSetResult,
+  BLOCKING,
   isLocalFuture,
+  MUST_CANCEL,
+  STEP_SCHEDULED,
   PENDING,
   RESULT,
 } from './future.js';
 
 /** "No exception": what a step receives when it should resume the coroutine with `next()`. */
 const NONE: unique symbol = Symbol('tsyncio.noException');
+
+/** "No step scheduled": what `_stepException` holds between steps (a queued done task runs its callbacks). */
+const IDLE: unique symbol = Symbol('tsyncio.noStep');
 
 /** Options for {@link Task} and {@link createTask}. */
 export interface TaskOptions {
@@ -140,30 +146,14 @@ export class Task<T> extends Future<T> {
   _coro: Coroutine<T> | null;
   /** @internal */
   readonly _context: Context;
-  /** @internal null: the default "Task-<n>" */
-  _name: string | null;
-  /** @internal */
-  readonly _number: number;
-  /** @internal the next step must throw CancelledError */
-  _mustCancel = false;
+  /** @internal the name, or the number of the default name "Task-<n>" */
+  _name: string | number;
   /** @internal the future the task waits on */
   _futWaiter: Future<unknown> | null = null;
-  /** @internal */
-  _numCancelsRequested = 0;
-  /** @internal created on first use of `signal` */
-  _abort: AbortController | null = null;
-  /** @internal wakeup callback for futures of another installed copy, or whose addDoneCallback() is overridden */
-  _wakeupBound: ((future: unknown) => void) | null = null;
-  /** @internal debug mode: cancel count when a CancelledError was last thrown into the coroutine */
-  _cancelDelivered = 0;
-  /** @internal what the scheduled step throws into the coroutine (NONE: resume with next()) */
-  _stepException: unknown = NONE;
   /** @internal the loop's list of pending tasks */
   _prevTask: TaskListNode | null = null;
   /** @internal */
   _nextTask: TaskListNode | null = null;
-  /** @internal Runnable: a scheduled step is never cancelled (constant on the prototype) */
-  declare readonly _cancelled: false;
 
   /**
    * Prefer {@link createTask}.
@@ -176,8 +166,7 @@ export class Task<T> extends Future<T> {
     if (!isCoroutine(coro)) throw notACoroutine(coro);
     this._coro = coro;
     this._context = options.context ?? copyContext();
-    this._name = options.name === undefined ? null : nameOf(options.name);
-    this._number = nextTaskNumber();
+    this._name = options.name === undefined ? nextTaskNumber() : nameOf(options.name);
     const loop = this._loop;
     if (options.eagerStart === true && loop.isRunning()) {
       const running = _getRunningLoop();
@@ -187,12 +176,65 @@ export class Task<T> extends Future<T> {
       }
     }
     try {
-      loop._scheduleRunnable(this);
+      this._scheduleStep(NONE);
     } catch (error) {
       coro.return(undefined as T);
       throw error;
     }
     linkTask(loop, this);
+  }
+
+  /** @internal cancel() calls minus uncancel() calls */
+  get _numCancelsRequested(): number {
+    return this._extra?.cancelsRequested ?? 0;
+  }
+
+  set _numCancelsRequested(value: number) {
+    if (value !== 0 || this._extra !== null) this._x().cancelsRequested = value;
+  }
+
+  /**
+   * @internal What the scheduled step throws into the coroutine (NONE: resume with next()). It
+   * lives in `_value`, unused while the task is pending.
+   */
+  get _stepException(): unknown {
+    return (this._flags & STEP_SCHEDULED) !== 0 ? this._value : IDLE;
+  }
+
+  /** @internal the next step must throw CancelledError */
+  get _mustCancel(): boolean {
+    return (this._flags & MUST_CANCEL) !== 0;
+  }
+
+  set _mustCancel(value: boolean) {
+    this._flags = value ? this._flags | MUST_CANCEL : this._flags & ~MUST_CANCEL;
+  }
+
+  /** @internal created on first use of `signal` */
+  get _abort(): AbortController | null {
+    return this._extra?.abort ?? null;
+  }
+
+  set _abort(value: AbortController | null) {
+    if (value !== null || this._extra !== null) this._x().abort = value;
+  }
+
+  /** @internal wakeup callback for futures of another installed copy, or whose addDoneCallback() is overridden */
+  get _wakeupBound(): ((future: unknown) => void) | null {
+    return this._extra?.wakeupBound ?? null;
+  }
+
+  set _wakeupBound(value: ((future: unknown) => void) | null) {
+    if (value !== null || this._extra !== null) this._x().wakeupBound = value;
+  }
+
+  /** @internal debug mode: cancel count when a CancelledError was last thrown into the coroutine */
+  get _cancelDelivered(): number {
+    return this._extra?.cancelDelivered ?? 0;
+  }
+
+  set _cancelDelivered(value: number) {
+    if (value !== 0 || this._extra !== null) this._x().cancelDelivered = value;
   }
 
   /** @internal brand for cross-copy `instanceof` */
@@ -216,7 +258,8 @@ export class Task<T> extends Future<T> {
 
   /** The task's name: the one given, else "Task-<n>". */
   getName(): string {
-    return this._name ?? `Task-${this._number}`;
+    const name = this._name;
+    return typeof name === 'number' ? `Task-${name}` : name;
   }
 
   /** Rename the task (the value is converted to a string). */
@@ -312,12 +355,22 @@ export class Task<T> extends Future<T> {
   }
 
   /**
-   * @internal Runnable: run the scheduled step in the task's context. Errors of the step itself
-   * (not of the coroutine) go to the exception handler, as for any callback.
+   * @internal Runnable: run the scheduled step in the task's context — or, once the task is done,
+   * its done callbacks (see Future._run). Errors of the step itself (not of the coroutine) go to
+   * the exception handler, as for any callback.
    */
-  _run(): void {
-    const exception = this._stepException;
-    this._stepException = NONE;
+  override _run(): void {
+    const flags = this._flags;
+    if ((flags & STEP_SCHEDULED) === 0) {
+      super._run();
+      return;
+    }
+    this._flags = flags & ~STEP_SCHEDULED;
+    let exception: unknown = NONE;
+    if (this._state === PENDING) {
+      exception = this._value;
+      this._value = undefined;
+    }
     try {
       const context = this._context;
       const previous = _enterContext(context);
@@ -333,13 +386,21 @@ export class Task<T> extends Future<T> {
 
   /** @internal schedule the next step, throwing `exception` into the coroutine unless it is NONE */
   _scheduleStep(exception: unknown): void {
-    this._stepException = exception;
+    this._value = exception;
+    this._flags |= STEP_SCHEDULED;
     this._loop._scheduleRunnable(this);
   }
 
   /** @internal TaskWaiter: the future the task waits on is done; step on the next iteration */
   _wakeupLater(future: Future<unknown>): void {
     this._scheduleStep(wakeupException(future));
+  }
+
+  /** @internal TaskWaiter: the future's callbacks are running (in the ready queue): step now */
+  _wakeupNow(future: Future<unknown>): void {
+    this._value = wakeupException(future);
+    this._flags |= STEP_SCHEDULED;
+    this._run();
   }
 
   /** @internal the done callback of {@link _wakeupBound}: step now (inside the callback, as asyncio's `__wakeup`) */
@@ -407,9 +468,9 @@ function taskStep(task: Task<unknown>, exceptionArg: unknown): void {
   if (task._state !== PENDING) {
     throw new InvalidStateError(`_step(): already done: ${String(task)}, ${describe(exception)}`);
   }
-  if (task._mustCancel) {
+  if ((task._flags & MUST_CANCEL) !== 0) {
     if (!(exception instanceof CancelledError)) exception = task._makeCancelledError();
-    task._mustCancel = false;
+    task._flags &= ~MUST_CANCEL;
   }
   task._futWaiter = null;
   const loop = task._loop;
@@ -464,21 +525,22 @@ function runStep(task: Task<unknown>, exception: unknown): void {
     return;
   }
   if (isLocalFuture(value)) {
+    const flags = value._flags;
     if (value._loop !== task._loop) {
-      value._asyncioFutureBlocking = false;
+      value._flags = flags & ~BLOCKING;
       reschedule(task, new RuntimeError(`Task ${String(task)} got Future ${String(value)} attached to a different loop`));
-    } else if (value._asyncioFutureBlocking) {
+    } else if ((flags & BLOCKING) !== 0) {
       if (value === (task as unknown)) {
         reschedule(task, new RuntimeError(`Task cannot await on itself: ${String(task)}`));
         return;
       }
-      value._asyncioFutureBlocking = false;
+      value._flags = flags & ~BLOCKING;
       // the fast path (no closure, no Handle), unless a subclass overrides addDoneCallback(): then
       // go through it, as asyncio does
       if (value.addDoneCallback === Future.prototype.addDoneCallback) value._addTaskWaiter(task);
       else addWakeupCallback(task, value);
       task._futWaiter = value;
-      if (task._mustCancel && value.cancel(task._cancelMessage)) task._mustCancel = false;
+      if ((task._flags & MUST_CANCEL) !== 0 && value.cancel(task._cancelMessage)) task._flags &= ~MUST_CANCEL;
     } else {
       reschedule(task, badYield(task, value));
     }
@@ -556,7 +618,6 @@ function eagerStart(task: Task<unknown>, setRunning: boolean): void {
 
 // ---------------------------------------------------------------- debug: swallowed cancellations
 
-Object.defineProperty(Task.prototype, '_cancelled', { value: false, writable: false, configurable: true });
 
 function noteCancelDelivered(task: Task<unknown>): void {
   task._cancelDelivered = task._numCancelsRequested;
