@@ -445,9 +445,11 @@ describe('large transfers and buffering', () => {
       const payload = new Uint8Array(size);
       for (let i = 0; i < size; i++) payload[i] = i % 251;
       const sending = createTask(sockSendall(client, payload));
-      // nobody receives for a while: the buffer stops growing a little above the limit
-      yield* sleep(0.2);
+      // nobody receives: the buffer fills past the limit, then the Node socket is paused
+      for (let i = 0; i < 500 && !conn._paused; i++) yield* sleep(0.01);
       expect(conn._paused).toBe(true);
+      // and it stays bounded while the sender waits
+      yield* sleep(0.1);
       expect(conn._buffered).toBeGreaterThan(RECV_BUFFER_LIMIT);
       expect(conn._buffered).toBeLessThan(RECV_BUFFER_LIMIT + 256 * 1024);
       expect(sending.done()).toBe(false);
