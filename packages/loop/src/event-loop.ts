@@ -98,6 +98,9 @@ export interface EventLoopOptions {
 
 const realNow = (): number => performance.now();
 
+/** How many handles the loop runs between two looks at the real clock (see `_runBatch`). */
+const CLOCK_CHECK_HANDLES = 64;
+
 let generatorFunction: unknown;
 function isGeneratorFunction(fn: unknown): boolean {
   generatorFunction ??= (
@@ -532,12 +535,18 @@ export class EventLoop {
     slot.runningLoop = this;
     const sliceEnd = realNow() + HOST_SLICE_MS;
     let failure: { error: unknown } | null = null;
+    // reading the clock costs as much as a small callback: look at it every CLOCK_CHECK_HANDLES
+    // handles (and after every iteration that ran more), not after every iteration
+    let sinceClockCheck = 0;
     try {
       for (;;) {
-        this._runOnce();
+        sinceClockCheck += this._runOnce();
         if (this._stopping || this._closed) break;
         if (this._ready.length === 0 && !this._timerDue()) break;
-        if (realNow() >= sliceEnd) break;
+        if (sinceClockCheck >= CLOCK_CHECK_HANDLES) {
+          if (realNow() >= sliceEnd) break;
+          sinceClockCheck = 0;
+        }
       }
     } catch (error) {
       // only a bug in the loop itself gets here: callbacks' errors go to the exception handler
@@ -618,15 +627,15 @@ export class EventLoop {
   }
 
   private _timerDue(): boolean {
-    const top = this._scheduled.peek();
-    return top !== undefined && top._when < this._clock.now() + this._clockResolution;
+    const when = this._scheduled.peekWhen();
+    return when !== Infinity && when < this._clock.now() + this._clockResolution;
   }
 
   /**
    * @internal One iteration: purge cancelled timers, move due timers to the ready queue, run the
-   * handles that were ready when the iteration started.
+   * handles that were ready when the iteration started. Returns how many handles it ran.
    */
-  _runOnce(): void {
+  _runOnce(): number {
     const heap = this._scheduled;
     const count = heap.size;
     if (
@@ -642,17 +651,16 @@ export class EventLoop {
     const ready = this._ready;
     if (heap.size > 0) {
       const end = this._clock.now() + this._clockResolution;
-      let top = heap.peek();
-      while (top !== undefined && top._when < end) {
-        heap.pop();
+      while (heap.peekWhen() < end) {
+        const top = heap.pop() as TimerHandle;
         top._scheduled = false;
         if (top._cancelled) this._timerCancelledCount--;
         else ready.push(top);
-        top = heap.peek();
       }
     }
 
-    let todo = ready.length;
+    const ran = ready.length;
+    let todo = ran;
     if (this._debug) {
       while (todo-- > 0) {
         const handle = ready.shift() as Runnable;
@@ -664,6 +672,7 @@ export class EventLoop {
         if (!handle._cancelled) handle._run();
       }
     }
+    return ran;
   }
 
   private _runDebug(handle: Runnable): void {
