@@ -8,9 +8,9 @@
  * only asynchronously: `net.Server.listen({ host, port })` and `dgram.Socket.bind()` resolve the
  * host first (even a numeric one, on the next tick) and report the result by event. Node's
  * internal handles (`process.binding('tcp_wrap' | 'pipe_wrap' | 'udp_wrap')`) do bind
- * synchronously, and we measured them on Node 20.20 and 24.21: bind, getsockname right after a
- * bind to port 0, and listen all work there without a warning by default. We still do not build
- * on them, because they are not robust:
+ * synchronously, and we measured them on Node 20.20, 22.23 and 24.21: bind, getsockname right
+ * after a bind to port 0, and listen all work there without a warning by default. We still do
+ * not build on them, because they are not robust:
  *
  * - `process.binding()` is deprecated (DEP0111): `--pending-deprecation` prints a warning, and
  *   `--pending-deprecation --throw-deprecation` turns the first socket into an exception.
