@@ -36,6 +36,7 @@
  * | data waits in the kernel until `recv()` | Node reads it into the socket's buffer; above 256 KiB the Node socket is paused, so the kernel's buffer and TCP flow control take over, as in Python |
  * | a datagram that finds the receive buffer full is dropped by the kernel | the same, with a 256 KiB buffer of datagrams waiting for `sockRecvfrom()` |
  * | `fileno()` is the descriptor from creation to `close()` | the descriptor once Node has created the OS socket (after bind/listen/connect), where Node exposes it (TCP and Unix sockets); -1 before, after `close()`, and for datagram sockets |
+ * | closing a listening Unix socket leaves its file | Node (libuv) removes the file when the socket closes |
  * | a Unix client socket may `bind()` before `connect()` | not supported by Node: `sockConnect()` raises OSError EOPNOTSUPP |
  * | Unix datagram sockets | not supported by Node: `socket({ family: 'unix', type: 'dgram' })` throws RangeError |
  * | `sendto()` on a connected UDP socket sends to the given address (Linux) | OSError EISCONN (Node refuses) |
