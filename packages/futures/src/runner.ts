@@ -22,6 +22,7 @@ import {
   copyContext,
   describe,
   getLogger,
+  KEYBOARD_INTERRUPT_BRAND,
   newEventLoop,
   RuntimeError,
   setEventLoop,
@@ -57,7 +58,6 @@ export interface RunnerRunOptions {
 /** What `run()` accepts: a coroutine, or a function that returns one (called in the run's Context). */
 export type MainCoroutine<T> = Coroutine<T> | (() => Coroutine<T>);
 
-const KEYBOARD_INTERRUPT_BRAND: unique symbol = /* @__PURE__ */ Symbol.for('tsyncio.KeyboardInterrupt');
 
 /**
  * What {@link run} and {@link Runner.run} reject with when Ctrl-C (SIGINT) interrupted the program:

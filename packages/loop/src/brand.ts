@@ -77,6 +77,9 @@ export const SSL_CERT_VERIFICATION_ERROR_BRAND: unique symbol = /* @__PURE__ */ 
   'tsyncio.SSLCertVerificationError',
 );
 
+/** Brand of `KeyboardInterrupt` instances (`Symbol.for('tsyncio.KeyboardInterrupt')`). */
+export const KEYBOARD_INTERRUPT_BRAND: unique symbol = /* @__PURE__ */ Symbol.for('tsyncio.KeyboardInterrupt');
+
 /** The `globalThis` key of the process-wide slot (see `internal/global-slot.ts`). */
 export const GLOBAL_SLOT_KEY: unique symbol = /* @__PURE__ */ Symbol.for('tsyncio.slot/1');
 
