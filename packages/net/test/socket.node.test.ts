@@ -240,7 +240,7 @@ describe('bind, listen and getsockname', () => {
         address = yield* sock.waitBound();
       } catch (error) {
         // no IPv6 loopback on this machine
-        expect(error).toMatchObject({ code: 'EADDRNOTAVAIL' });
+        expect((error as { code?: string }).code).toMatch(/^(EADDRNOTAVAIL|EAFNOSUPPORT)$/);
         return;
       }
       expect(address).toEqual(['::1', expect.any(Number), 0, 0]);
