@@ -26,6 +26,7 @@ import { availableParallelism } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { human } from './common.js';
+import { buildEchoLoad, echoRep, echoServers, startEchoServers, stopEchoServers, warmUpEcho, type EchoContext, type EchoServer } from './net/echo-compare.js';
 
 const BENCH_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const REPO_ROOT = resolve(BENCH_DIR, '..');
@@ -44,7 +45,7 @@ interface Options {
 }
 
 const USAGE = `usage: pnpm bench:compare [--only ${WORKLOADS.join(',')}] [--reps N] [--quick]
-  --only W,W  run only these workloads (default: all but echo)
+  --only W,W  run only these workloads (default: all but echo, the TCP echo servers: ~5 min)
   --reps N    repetitions of every figure, interleaved (default 3)
   --quick     smaller sizes (about a tenth) and 1 rep, for a smoke run; bench names that carry a
               size (spawn_10k, event_1k, ...) change accordingly
@@ -312,17 +313,8 @@ function plan(ctx: Context): Map<string, Row[]> {
     ...pyStreams('pipe', '--size', pipeSize),
     ...tsStreams('pipe', '--size', pipeSize),
   ]);
-  // ------------------------------------------------------------------------------------------
-  // HOOK — TCP echo (anchors workload 7), to be added by the networking engineer with
-  // @tsyncio/net. Mirror run-all.sh's `tcp_all`: build anchors/load/echo_load.c with `cc -O2`
-  // into benchmarks/.cache/, start every server (python/echo_server.py streams|protocol ×
-  // asyncio|uvloop, node/echo_server.mjs raw|pipe, and ours: benchmarks' echo-server program in
-  // --streams / --proto modes) and wait for its READY line, pin servers and client to CPU 0 with
-  // `taskset`, give each an unrecorded 1 s warm-up at 1 and 100 connections, then per rep run
-  // `echo_load PORT CONNS SIZE 2 0.5 LABEL` for sizes 64/1024/65536 × conns 1/100, and stop the
-  // servers (kill their process groups) at the end. Servers are long-lived, unlike the rows
-  // above, so this needs its own runner rather than a list of Rows.
-  // ------------------------------------------------------------------------------------------
+  // TCP echo (anchors workload 7) has long-lived servers: it runs through src/net/echo-compare.ts
+  // (started before the reps, one echoRep() per rep, stopped at the end), not through Rows.
   plans.set('echo', []);
   return plans;
 }
@@ -421,11 +413,48 @@ writeFileSync(
 );
 log(`raw results -> ${relative(REPO_ROOT, raw)}`);
 
-if (options.only.includes('echo')) log('echo (TCP) is not wired into bench:compare yet: see the HOOK in benchmarks/src/compare.ts');
+// TCP echo: start the servers once, warm them up, then one echoRep() per rep (interleaved)
+const echoCtx: EchoContext = {
+  anchors,
+  nodeDir,
+  benchDir: BENCH_DIR,
+  py,
+  uvloop,
+  quick: options.quick,
+  log,
+  run: async (argv, cwd) => {
+    const out = await runCommand(argv, cwd, timeoutMs);
+    if (out.code !== 0) {
+      log(`FAILED (rc=${String(out.code)}): ${display(argv)} : ${out.stderr.slice(-300).replace(/\n/g, ' ')}`);
+      appendFileSync(raw, `# FAILED: ${display(argv)}\n`);
+      return null;
+    }
+    return out.stdout;
+  },
+};
+let echoLoad: string | null = null;
+let echoRunning: EchoServer[] = [];
+if (options.only.includes('echo')) {
+  echoLoad = buildEchoLoad(echoCtx);
+  if (echoLoad !== null) {
+    echoRunning = await startEchoServers(echoCtx, await echoServers(echoCtx));
+    process.on('exit', () => {
+      stopEchoServers(echoRunning);
+    });
+    log(`echo servers: ${echoRunning.map((s) => s.label).join(', ')}; warm-up ...`);
+    await warmUpEcho(echoCtx, echoLoad, echoRunning);
+  }
+}
 const unavailable = new Set<string>();
 for (let rep = 1; rep <= options.reps; rep++) {
   log(`rep ${String(rep)}/${String(options.reps)}`);
   for (const workload of options.only) {
+    if (workload === 'echo' && echoLoad !== null) {
+      const lines = await echoRep(echoCtx, echoLoad, echoRunning);
+      for (const line of lines) process.stderr.write(`${line}\n`);
+      if (lines.length > 0) appendFileSync(raw, `${lines.join('\n')}\n`);
+      continue;
+    }
     for (const row of plans.get(workload) ?? []) {
       const argv = row.peakRss !== undefined && timeBin !== null ? [timeBin, '-f', 'PEAK_KB %M', ...row.argv] : row.argv;
       const out = await runCommand(argv, row.cwd, timeoutMs);
@@ -452,6 +481,7 @@ for (let rep = 1; rep <= options.reps; rep++) {
   }
 }
 
+stopEchoServers(echoRunning);
 log(`raw results: ${relative(REPO_ROOT, raw)}`);
 if (py !== null) {
   const report = spawnSync(py, [join(anchors, 'report.py'), raw, '--md'], { stdio: 'inherit' });
