@@ -45,7 +45,6 @@ export {
   SSLError,
   type OSErrorOptions,
 } from './errors.js';
-export { ServerSocket } from './internal/server-socket.js';
 export { openConnection, type OpenConnectionOptions } from './open-connection.js';
 export { newEventLoop, NodeEventLoop } from './node-event-loop.js';
 export { Server } from './server.js';

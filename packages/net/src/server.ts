@@ -39,8 +39,8 @@ import {
 } from '@tsyncio/futures';
 import type { BaseProtocol } from '@tsyncio/streams';
 import { fromNodeError } from './errors.js';
-import { ServerSocket } from './internal/server-socket.js';
 import { tlsHandshake, type ServerTls } from './internal/tls-handshake.js';
+import { Socket } from './socket.js';
 import { SocketTransport, type ServerLink } from './socket-transport.js';
 
 /** Accept errors that mean "out of resources" (asyncio's message for them). */
@@ -57,7 +57,7 @@ export interface UnixSocketFile {
 /** @internal One listening Node server. */
 interface Listener {
   server: NetServer;
-  socket: ServerSocket;
+  socket: Socket;
   unix: UnixSocketFile | null;
 }
 
@@ -98,8 +98,9 @@ function reportServerError(server: unknown, error: unknown): void {
  * it; `startServing()` gives the loop one iteration; `asyncWith(server, …)` (or `await using`)
  * closes it and waits at the end.
  *
- * Differs from asyncio: `sockets` are read-only views of Node's listening sockets
- * (`getsockname()`, `fileno()`); a connection that arrives before serving starts waits instead of
+ * Differs from asyncio: `sockets` are the socket layer's `Socket` objects standing for Node's
+ * listening sockets (asyncio's `TransportSocket`: `getsockname()`, `fileno()`, options; closing
+ * them is the server's job); a connection that arrives before serving starts waits instead of
  * being refused (Node binds and listens in one step).
  *
  * @example
@@ -207,7 +208,7 @@ export class Server implements AsyncContextManager<Server>, ServerLink {
       }
       file = { ...unix, ino, dev };
     }
-    const listener: Listener = { server, socket: new ServerSocket(server, unix?.path ?? null), unix: file };
+    const listener: Listener = { server, socket: Socket._forServer(server, this, unix?.path ?? null), unix: file };
     if (this._listeners === null) {
       closeListener(listener);
       return;
@@ -348,7 +349,7 @@ export class Server implements AsyncContextManager<Server>, ServerLink {
   }
 
   /** The listening sockets (empty once closed). */
-  get sockets(): readonly ServerSocket[] {
+  get sockets(): readonly Socket[] {
     const listeners = this._listeners;
     return Object.freeze(listeners === null ? [] : listeners.map((listener) => listener.socket));
   }
@@ -457,7 +458,7 @@ export class Server implements AsyncContextManager<Server>, ServerLink {
     await createTask(this.waitClosed(), { loop: this._loop });
   }
 
-  /** `<Server sockets=[<ServerSocket …>]>`, as asyncio's repr. */
+  /** `<Server sockets=[<Socket …>]>`, as asyncio's repr. */
   toString(): string {
     return `<Server sockets=[${this.sockets.map(String).join(', ')}]>`;
   }

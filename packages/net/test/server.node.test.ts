@@ -14,7 +14,7 @@ import {
   OSError,
   openConnection,
   Server,
-  ServerSocket,
+  Socket,
   startServer,
   startUnixServer,
 } from '../src/index.js';
@@ -262,20 +262,24 @@ describe('Server (test_server.py)', () => {
     });
   });
 
-  it('sockets are ServerSocket views with getsockname() and fileno(); getLoop() and toString()', async () => {
+  it('sockets are the socket layer\'s Socket objects with getsockname() and fileno(); getLoop() and toString()', async () => {
     const t = netLoop();
     await t.run(function* () {
       const server = yield* createServer(bareProtocol, HOST, 0);
       expect(server).toBeInstanceOf(Server);
       expect(server.getLoop()).toBe(t.loop);
       const [sock] = server.sockets;
-      expect(sock).toBeInstanceOf(ServerSocket);
+      expect(sock).toBeInstanceOf(Socket);
       const [host, port] = sock!.getsockname() as [string, number];
       expect(host).toBe(HOST);
       expect(port).toBeGreaterThan(0);
       expect(sock!.fileno()).toBeGreaterThan(2);
       expect(sock!.family).toBe('inet');
-      expect(String(server)).toMatch(/^<Server sockets=\[<ServerSocket fd=\d+ family=inet laddr=\('127\.0\.0\.1', \d+\)>\]>$/);
+      expect(String(server)).toMatch(/^<Server sockets=\[<Socket fd=\d+, family=inet, type=stream, proto=0, laddr=\('127\.0\.0\.1', \d+\)>\]>$/);
+      // the server owns it: closing it is the server's job
+      expect(() => {
+        sock!.close();
+      }).toThrow();
       server.close();
       expect(server.sockets).toEqual([]);
       yield* server.waitClosed();
