@@ -19,7 +19,7 @@ import {
   optionalBoolean,
   optionalNumber,
 } from './internal/options.js';
-import { resolveHost, uniqueAddresses, type AddrInfo } from './internal/resolve.js';
+import { passiveAddresses, resolveHost, uniqueAddresses, type AddrInfo } from './internal/resolve.js';
 import { serverTls } from './internal/tls-handshake.js';
 import { Server } from './server.js';
 
@@ -118,15 +118,6 @@ function checkHosts(fn: string, host: unknown): (string | null)[] {
   throw new TypeError(`${fn}() host must be a string, a list of strings or null, got ${describe(host)}`);
 }
 
-/** The passive (wildcard) addresses: every interface, IPv4 and IPv6, as getaddrinfo(None, AI_PASSIVE). */
-function wildcard(family: 0 | 4 | 6): AddrInfo[] {
-  const all: AddrInfo[] = [
-    { family: 4, address: '0.0.0.0' },
-    { family: 6, address: '::' },
-  ];
-  return family === 0 ? all : all.filter((info) => info.family === family);
-}
-
 /** @internal createServer, with the name of the public function that called it for messages */
 export function* createServerAs(
   fn: string,
@@ -150,7 +141,7 @@ export function* createServerAs(
   const loop = getRunningLoop();
   const found: AddrInfo[] = [];
   for (const h of hosts) {
-    if (h === null) found.push(...wildcard(family));
+    if (h === null) found.push(...(yield* passiveAddresses(family)));
     else found.push(...(yield* resolveHost(loop, h, family)));
   }
   const infos = uniqueAddresses(found);

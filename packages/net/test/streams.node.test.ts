@@ -239,11 +239,14 @@ describe('openConnection / startServer (test_streams.py)', () => {
       const [host, port] = addressOf(server);
       const [, writer] = yield* openConnection(host, port);
       writer.transport.setWriteBufferLimits({ high: 1024 });
-      // fill until the transport pauses (the server does not read: its reader pauses at 2 × limit)
-      const chunk = new Uint8Array(64 * 1024);
-      while (writer.transport.getWriteBufferSize() <= 1024) {
+      // fill until the system's buffers are full and ours holds 1 MiB (the server does not read:
+      // its reader pauses at 2 × limit); a timer between writes gives Node a turn to hand the
+      // bytes to the system, so that what stays buffered is really stuck
+      const chunk = new Uint8Array(256 * 1024);
+      for (let written = 0; writer.transport.getWriteBufferSize() < 1 << 20; written += chunk.length) {
+        expect(written).toBeLessThan(256 << 20);
         writer.write(chunk);
-        yield* sleep(0);
+        yield* sleep(0.001);
       }
       let drained = 0;
       const drainer = function* (): Coroutine<void> {

@@ -1,18 +1,13 @@
 /**
- * Host name resolution for the connection and server functions: numeric hosts without a lookup
- * (asyncio's `_ipaddr_info` shortcut), names through `node:dns` `lookup(host, { all: true })` —
- * the system resolver, in its order, as `getaddrinfo()`.
- *
- * Internal until the socket layer's `getaddrinfo()` lands; it will then be the one place that
- * resolves.
+ * Host name resolution for the connection and server functions, through the socket layer's
+ * `getaddrinfo()` (the system resolver, in its order; numeric hosts without a lookup, asyncio's
+ * `_ipaddr_info` shortcut), reduced to what connecting and binding need.
  *
  * @module
  */
-import { lookup } from 'node:dns/promises';
-import { isIP } from 'node:net';
 import type { EventLoop } from '@tsyncio/loop';
-import { fromPromise, type Coroutine } from '@tsyncio/futures';
-import { fromNodeError } from '../errors.js';
+import type { Coroutine } from '@tsyncio/futures';
+import { AI_PASSIVE, getaddrinfo } from '../dns.js';
 
 /** One resolved address. */
 export interface AddrInfo {
@@ -20,20 +15,23 @@ export interface AddrInfo {
   address: string;
 }
 
+function toInfos(entries: readonly (readonly [string, unknown, unknown, unknown, readonly unknown[]])[]): AddrInfo[] {
+  return entries.map(([family, , , , sockaddr]) => ({ family: family === 'inet6' ? 6 : 4, address: sockaddr[0] as string }));
+}
+
 /**
  * The addresses of `host` (of `family` when it is 4 or 6), in the resolver's order.
  *
- * @throws OSError (Python's gaierror: "[Errno -2] Name or service not known") when the name does not resolve.
+ * @throws OSError (Python's gaierror: "[Errno -2] Name or service not known") when the name does
+ * not resolve, or a numeric host is of the other family.
  */
-export function* resolveHost(loop: EventLoop, host: string, family: 0 | 4 | 6): Coroutine<AddrInfo[]> {
-  const numeric = isIP(host);
-  if (numeric !== 0) return family === 0 || family === numeric ? [{ family: numeric as 4 | 6, address: host }] : [];
-  try {
-    const found = yield* fromPromise(lookup(host, { all: true, family }), { loop });
-    return found.map((entry) => ({ family: entry.family === 6 ? 6 : 4, address: entry.address }));
-  } catch (error) {
-    throw fromNodeError(error);
-  }
+export function* resolveHost(_loop: EventLoop, host: string, family: 0 | 4 | 6): Coroutine<AddrInfo[]> {
+  return toInfos(yield* getaddrinfo(host, 0, { family, type: 'stream' }));
+}
+
+/** The wildcard addresses (every interface) of `family`, as getaddrinfo(None, AI_PASSIVE): IPv4 first. */
+export function* passiveAddresses(family: 0 | 4 | 6): Coroutine<AddrInfo[]> {
+  return toInfos(yield* getaddrinfo(null, 0, { family, type: 'stream', flags: AI_PASSIVE }));
 }
 
 /**
