@@ -3,6 +3,8 @@
  * deadline, and check its exit code and a few lines of its output.
  */
 import { execFile, execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 
@@ -42,5 +44,30 @@ describe('examples', () => {
     expect(stdout).toContain('sibling: cancelled while waiting');
     expect(stdout).toContain('the group raised "unhandled errors in a TaskGroup" with Error: boom');
     expect(stdout.trimEnd().endsWith('done')).toBe(true);
+  });
+
+  it('echo-client.js starts the echo server in-process, echoes three lines over TCP, half-closes, exits 0', async () => {
+    const { code, stdout, stderr } = await runExample('echo-client.js');
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^server: serving on 127\.0\.0\.1:\d+$/m);
+    expect(stdout).toContain('client: sent "hello", got back "hello"');
+    expect(stdout).toContain('client: sent "tsyncio über TCP", got back "tsyncio über TCP"');
+    expect(stdout).toContain('client: sent "bye", got back "bye"');
+    expect(stdout).toMatch(/^server: 127\.0\.0\.1:\d+ is done$/m);
+    expect(stdout).toContain('client: end-of-file after 0 more bytes');
+    expect(stdout.trimEnd().endsWith('done')).toBe(true);
+  });
+
+  it('docs/networking.md shows echo-server.ts and echo-client.ts exactly as they are', () => {
+    const guide = readFileSync(join(root, '..', 'docs', 'networking.md'), 'utf8');
+    for (const file of ['echo-server.ts', 'echo-client.ts']) {
+      const source = readFileSync(join(root, 'src', file), 'utf8');
+      const marker = `<!-- begin: examples/src/${file} -->\n\`\`\`ts\n`;
+      const start = guide.indexOf(marker);
+      expect(start, `the guide has no marked copy of ${file}`).toBeGreaterThanOrEqual(0);
+      const end = guide.indexOf('```\n<!-- end -->', start);
+      expect(guide.slice(start + marker.length, end)).toBe(source);
+    }
   });
 });
