@@ -66,12 +66,14 @@ export function* tlsHandshake(
   if (options.serverSide) {
     const server = ssl as ServerTls;
     const o = server.options;
-    const serverOptions: ConstructorParameters<typeof TLSSocket>[1] = {
+    // allowHalfOpen: the transport decides what a peer's end-of-file means (as on the client)
+    const serverOptions = {
       isServer: true,
       secureContext: server.secureContext,
       requestCert: o.requestCert === true,
       rejectUnauthorized: o.rejectUnauthorized !== false,
-    };
+      allowHalfOpen: true,
+    } as NonNullable<ConstructorParameters<typeof TLSSocket>[1]>;
     if (o.ALPNProtocols !== undefined) serverOptions.ALPNProtocols = o.ALPNProtocols;
     if (o.SNICallback !== undefined) serverOptions.SNICallback = o.SNICallback;
     tlsSocket = new TLSSocket(socket, serverOptions);
