@@ -19,6 +19,7 @@ import {
   startUnixServer,
 } from '../src/index.js';
 import { supportsReusePort } from '../src/create-server.js';
+import { passiveAddresses } from '../src/internal/resolve.js';
 import { addressOf, b, bareProtocol, caught, HOST, MyProto, netLoop, socketDir, until } from './helpers.js';
 
 /** A raw Node client (the tests' blocking socket threads), resolved once connected. */
@@ -316,6 +317,17 @@ describe('createServer (test_events.py server cases)', () => {
       const server = yield* createServer(bareProtocol, [HOST, HOST], 0);
       expect(server.sockets).toHaveLength(1);
       server.close();
+    });
+  });
+
+  it('host null or "" means every interface: one wildcard address per family, IPv4 first (no bind in this test)', async () => {
+    const t = netLoop();
+    await t.run(function* () {
+      expect(yield* passiveAddresses(0)).toEqual([
+        { family: 4, address: '0.0.0.0' },
+        { family: 6, address: '::' },
+      ]);
+      expect(yield* passiveAddresses(6)).toEqual([{ family: 6, address: '::' }]);
     });
   });
 
