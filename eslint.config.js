@@ -5,7 +5,7 @@ import { defineConfig, globalIgnores } from 'eslint/config';
 import tseslint from 'typescript-eslint';
 
 export default defineConfig(
-  globalIgnores(['**/dist/', '**/coverage/', '**/.turbo/', '**/node_modules/']),
+  globalIgnores(['**/dist/', '**/coverage/', '**/.turbo/', '**/node_modules/', '**/.cache/']),
   {
     // type-aware rules wherever a tsconfig covers the file
     files: [
