@@ -152,7 +152,7 @@ class AsyncWith<V, R> implements Coroutine<R> {
       this._phase = DONE;
       return { value: step.value as R, done: true };
     }
-    return step as IteratorResult<unknown, R>;
+    return step;
   }
 
   [Symbol.iterator](): this {
@@ -181,7 +181,7 @@ class AsyncWith<V, R> implements Coroutine<R> {
   /** The delegate yielded or finished: pass a yield through, or move to the next phase. */
   private _advance(step: IteratorResult<unknown, unknown>): IteratorResult<unknown, R> {
     for (;;) {
-      if (step.done !== true) return step as IteratorResult<unknown, R>;
+      if (step.done !== true) return step;
       const value = step.value;
       if (this._returning) {
         this._phase = DONE;
