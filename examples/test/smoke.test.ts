@@ -59,6 +59,23 @@ describe('examples', () => {
     expect(stdout.trimEnd().endsWith('done')).toBe(true);
   });
 
+  it('producer-consumer.js runs nine jobs through a bounded queue with three workers, then cancels them', async () => {
+    const { code, stdout, stderr } = await runExample('producer-consumer.js');
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    for (let id = 1; id <= 9; id++) expect(stdout).toMatch(new RegExp(`worker-\\d finished job ${id}$`, 'm'));
+    expect(stdout).toContain('9 jobs done; workers ended with CancelledError, CancelledError, CancelledError');
+  });
+
+  it('promise-interop.js uses tasks from plain async code, and a cancelled task aborts its promise', async () => {
+    const { code, stdout, stderr } = await runExample('promise-interop.js');
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout).toContain('double(21) = 42');
+    expect(stdout).toContain('quick download: waited 0.02 s');
+    expect(stdout).toContain('slow download cancelled (user pressed stop); the process exits');
+  });
+
   it('docs/networking.md shows echo-server.ts and echo-client.ts exactly as they are', () => {
     const guide = readFileSync(join(root, '..', 'docs', 'networking.md'), 'utf8');
     for (const file of ['echo-server.ts', 'echo-client.ts']) {
