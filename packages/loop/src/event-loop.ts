@@ -98,8 +98,9 @@ export interface EventLoopOptions {
 
 const realNow = (): number => performance.now();
 
-/** How many handles the loop runs between two looks at the real clock (see `_runBatch`). */
+/** How many handles, or iterations, the loop runs between two looks at the real clock (see `_runBatch`). */
 const CLOCK_CHECK_HANDLES = 64;
+const CLOCK_CHECK_ITERATIONS = 8;
 
 let generatorFunction: unknown;
 function isGeneratorFunction(fn: unknown): boolean {
@@ -186,6 +187,11 @@ export class EventLoop {
   private readonly _onHostTurn = (): void => {
     this._wakePending = false;
     this._runBatch();
+  };
+  /** an inline batch ran since the last host turn (see `_scheduleRunnableFromHost`) */
+  private _inlineBatchUsed = false;
+  private readonly _onInlineReset = (): void => {
+    this._inlineBatchUsed = false;
   };
   private readonly _onHostTimer = (): void => {
     this._hostTimer = null;
@@ -380,6 +386,26 @@ export class EventLoop {
     if (!this._wakePending) this._wake();
   }
 
+  /**
+   * @internal Like {@link _scheduleRunnable}, for host I/O events (a socket's data). When the loop
+   * is idle — no batch running, no host turn queued — and has not run such a batch since its last
+   * host turn, it runs a batch right away, inside the host's callback, instead of waiting one
+   * "soon" turn: a request's response is then written in the same I/O callback, as raw Node does.
+   * Later events before the next host turn queue as usual, so a burst still shares one batch.
+   */
+  _scheduleRunnableFromHost(runnable: Runnable): void {
+    if (this._closed) throw new RuntimeError('Event loop is closed');
+    this._ready.push(runnable);
+    if (this._wakePending) return;
+    if (!this._inlineBatchUsed && (this._running || this._selfRunning) && globalSlot().runningLoop === null) {
+      this._inlineBatchUsed = true;
+      this._host.soon(this._onInlineReset);
+      this._runBatch();
+      return;
+    }
+    this._wake();
+  }
+
   /** @internal */
   _timerHandleCancelled(handle: TimerHandle): void {
     if (handle._scheduled) {
@@ -536,16 +562,18 @@ export class EventLoop {
     const sliceEnd = realNow() + HOST_SLICE_MS;
     let failure: { error: unknown } | null = null;
     // reading the clock costs as much as a small callback: look at it every CLOCK_CHECK_HANDLES
-    // handles (and after every iteration that ran more), not after every iteration
-    let sinceClockCheck = 0;
+    // handles or CLOCK_CHECK_ITERATIONS iterations, whichever comes first
+    let handles = 0;
+    let iterations = 0;
     try {
       for (;;) {
-        sinceClockCheck += this._runOnce();
+        handles += this._runOnce();
         if (this._stopping || this._closed) break;
         if (this._ready.length === 0 && !this._timerDue()) break;
-        if (sinceClockCheck >= CLOCK_CHECK_HANDLES) {
+        if (handles >= CLOCK_CHECK_HANDLES || ++iterations >= CLOCK_CHECK_ITERATIONS) {
           if (realNow() >= sliceEnd) break;
-          sinceClockCheck = 0;
+          handles = 0;
+          iterations = 0;
         }
       }
     } catch (error) {

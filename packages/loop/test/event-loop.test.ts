@@ -1030,3 +1030,56 @@ describe('runUntilComplete() with a thenable result', () => {
     loop.close();
   });
 });
+
+describe('_scheduleRunnableFromHost() (host I/O events)', () => {
+  function recorder(ran: string[], name: string): { _cancelled: boolean; _run(): void } {
+    return {
+      _cancelled: false,
+      _run() {
+        ran.push(name);
+      },
+    };
+  }
+
+  it('runs an idle running loop at once, inside the host callback, then queues until the next host turn', async () => {
+    const { loop } = virtualLoop();
+    const ran: string[] = [];
+    const forever = loop.runForever();
+    await macrotasks(2);
+    loop._scheduleRunnableFromHost(recorder(ran, 'first'));
+    expect(ran).toEqual(['first']);
+    loop._scheduleRunnableFromHost(recorder(ran, 'second'));
+    expect(ran).toEqual(['first']); // at most one inline batch between host turns
+    await macrotasks(2);
+    expect(ran).toEqual(['first', 'second']);
+    loop._scheduleRunnableFromHost(recorder(ran, 'third')); // a host turn has passed: inline again
+    expect(ran).toEqual(['first', 'second', 'third']);
+    loop.stop();
+    await forever;
+    loop.close();
+  });
+
+  it('only queues when called from the loop’s own callbacks', async () => {
+    const { loop } = virtualLoop();
+    const ran: string[] = [];
+    loop.callSoon(() => {
+      loop._scheduleRunnableFromHost(recorder(ran, 'queued'));
+      ran.push('callback');
+    });
+    loop.callLater(1, () => {
+      loop.stop();
+    });
+    await loop.runForever();
+    expect(ran).toEqual(['callback', 'queued']);
+    loop.close();
+  });
+
+  it('only queues on a loop that is not running', () => {
+    const { loop } = virtualLoop();
+    const ran: string[] = [];
+    loop._scheduleRunnableFromHost(recorder(ran, 'queued'));
+    expect(ran).toEqual([]);
+    expect(loop._ready.length).toBe(1);
+    loop.close();
+  });
+});

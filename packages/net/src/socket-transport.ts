@@ -244,14 +244,14 @@ export class SocketTransport extends FlowControlTransport implements Transport, 
   readonly _onData = (chunk: Buffer): void => {
     if (this._connLost !== 0 || this._closing) return;
     this._chunks.push(chunk);
-    if (!this._scheduled) this._scheduleRun();
+    if (!this._scheduled) this._scheduleRun(true);
   };
 
   /** @internal Node 'end': the peer sent end-of-file */
   readonly _onEnd = (): void => {
     if (this._connLost !== 0 || this._closing) return;
     this._eofPending = true;
-    if (!this._scheduled) this._scheduleRun();
+    if (!this._scheduled) this._scheduleRun(true);
   };
 
   /** @internal Node 'error' */
@@ -335,8 +335,11 @@ export class SocketTransport extends FlowControlTransport implements Transport, 
     loop._callSoonFast(callback, this, argument, this._context);
   }
 
-  /** @internal put the transport in the loop's ready queue to deliver what arrived */
-  _scheduleRun(): void {
+  /**
+   * @internal put the transport in the loop's ready queue to deliver what arrived; `fromHost`: we
+   * are in a Node event handler, where an idle loop may run at once
+   */
+  _scheduleRun(fromHost = false): void {
     const loop = this._loop;
     if (loop.isClosed()) {
       this._dead = true;
@@ -344,7 +347,9 @@ export class SocketTransport extends FlowControlTransport implements Transport, 
       return;
     }
     this._scheduled = true;
-    loop._scheduleRunnable(this);
+    // from a Node event: an idle loop runs at once, in this I/O callback (see the loop's notes)
+    if (fromHost) loop._scheduleRunnableFromHost(this);
+    else loop._scheduleRunnable(this);
   }
 
   /** @internal connectionMade(), from the loop */
