@@ -13,7 +13,9 @@
  * - when it has only timers: one host timer for the earliest live timer;
  * - when it has nothing: nothing at all, so it holds no host handle.
  *
- * Scheduling from outside a turn (a host callback, plain async code) wakes an idle loop.
+ * Scheduling from outside a turn (a host callback, plain async code) wakes an idle loop. A host
+ * I/O event (`_scheduleRunnableFromHost`, used by socket transports) that finds the loop idle runs
+ * a batch at once, at most once between two host turns.
  *
  * ## Iteration rules (asyncio's `_run_once`, observable by tests)
  *
