@@ -153,7 +153,10 @@ const LOCAL = Symbol('tsyncio.Future.local');
 export class Future<T> implements PromiseLike<T>, Awaitable<T> {
   /** @internal */
   _state: number = PENDING;
-  /** @internal the result or the exception */
+  /**
+   * @internal the result or the exception; while a Task is pending, what its scheduled step
+   * throws into the coroutine (see STEP_SCHEDULED)
+   */
   _value: unknown = undefined;
   /** @internal */
   readonly _loop: EventLoop;
@@ -163,7 +166,7 @@ export class Future<T> implements PromiseLike<T>, Awaitable<T> {
   _ctx0: unknown = null;
   /** @internal Runnable: never cancelled (a constant on the prototype) */
   declare readonly _cancelled: false;
-  /** @internal bit flags: LOG_TRACEBACK, MUST_CANCEL (Task) */
+  /** @internal bit flags: LOG_TRACEBACK, BLOCKING, and for a Task MUST_CANCEL and STEP_SCHEDULED */
   _flags = 0;
   /**
    * @internal What few futures need (cancel message, saved CancelledError, debug traceback, a

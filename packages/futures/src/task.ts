@@ -70,8 +70,6 @@ import {
 /** "No exception": what a step receives when it should resume the coroutine with `next()`. */
 const NONE: unique symbol = Symbol('tsyncio.noException');
 
-/** "No step scheduled": what `_stepException` holds between steps (a queued done task runs its callbacks). */
-const IDLE: unique symbol = Symbol('tsyncio.noStep');
 
 /** Options for {@link Task} and {@link createTask}. */
 export interface TaskOptions {
@@ -193,13 +191,6 @@ export class Task<T> extends Future<T> {
     if (value !== 0 || this._extra !== null) this._x().cancelsRequested = value;
   }
 
-  /**
-   * @internal What the scheduled step throws into the coroutine (NONE: resume with next()). It
-   * lives in `_value`, unused while the task is pending.
-   */
-  get _stepException(): unknown {
-    return (this._flags & STEP_SCHEDULED) !== 0 ? this._value : IDLE;
-  }
 
   /** @internal the next step must throw CancelledError */
   get _mustCancel(): boolean {
