@@ -4,6 +4,7 @@
  * @module
  */
 import type { Coroutine } from './coroutine.js';
+import { finished, HandCoroutine } from './hand-coroutine.js';
 
 /**
  * An asynchronous context manager: what `asyncWith` enters and exits. Locks, semaphores,
@@ -51,13 +52,6 @@ const EXITING = 3;
 const EXITING_ERROR = 4;
 const DONE = 5;
 
-/** The one completion result object (read at once by `yield*` and the Task, never kept). */
-const RETURNED: { value: unknown; done: boolean } = { value: undefined, done: true };
-
-function returned<T>(value: T): IteratorResult<unknown, T> {
-  RETURNED.value = value;
-  return RETURNED as IteratorResult<unknown, T>;
-}
 
 type Inner = Iterator<unknown, unknown, unknown>;
 
@@ -83,7 +77,7 @@ type Inner = Iterator<unknown, unknown, unknown>;
  * without being a generator: every `async with` sits between its body and the Task on each step,
  * and a generator level costs far more to resume than a method call.
  */
-class AsyncWith<V, R> implements Coroutine<R> {
+class AsyncWith<V, R> extends HandCoroutine<R> {
   declare _cm: AsyncContextManager<V>;
   declare _body: (value: V) => Coroutine<R>;
   declare _phase: number;
@@ -94,6 +88,7 @@ class AsyncWith<V, R> implements Coroutine<R> {
   declare _returning: boolean;
 
   constructor(cm: AsyncContextManager<V>, body: (value: V) => Coroutine<R>) {
+    super();
     this._cm = cm;
     this._body = body;
     this._phase = FRESH;
@@ -104,7 +99,7 @@ class AsyncWith<V, R> implements Coroutine<R> {
 
   next(sent?: unknown): IteratorResult<unknown, R> {
     if (this._phase === FRESH) return this._start();
-    if (this._phase === DONE) return returned(undefined as R);
+    if (this._phase === DONE) return finished(undefined as R);
     let step: IteratorResult<unknown, unknown>;
     try {
       step = (this._inner as Inner).next(sent);
@@ -155,18 +150,6 @@ class AsyncWith<V, R> implements Coroutine<R> {
     return step;
   }
 
-  [Symbol.iterator](): this {
-    return this;
-  }
-
-  [Symbol.dispose](): void {
-    this.return(undefined as R);
-  }
-
-  get [Symbol.toStringTag](): string {
-    return 'Generator';
-  }
-
   private _start(): IteratorResult<unknown, R> {
     this._phase = DONE;
     const cm = this._cm;
@@ -208,7 +191,7 @@ class AsyncWith<V, R> implements Coroutine<R> {
           this._inner = null;
           const result = this._outcome as R;
           this._outcome = undefined;
-          return returned(result);
+          return finished(result);
         }
         default: {
           // EXITING_ERROR: aexit() decided
@@ -216,7 +199,7 @@ class AsyncWith<V, R> implements Coroutine<R> {
           this._inner = null;
           const error = this._outcome;
           this._outcome = undefined;
-          if (value === true) return returned(undefined as R);
+          if (value === true) return finished(undefined as R);
           throw error;
         }
       }

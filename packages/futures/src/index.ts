@@ -36,6 +36,7 @@ export {
 } from './exception-group.js';
 export { Future, isFuture, type AddDoneCallbackOptions, type DoneCallback, type FutureOptions } from './future.js';
 export { gather, type GatherOptions } from './gather.js';
+export { finished, HandCoroutine } from './hand-coroutine.js';
 export { fromPromise, toAbortSignal, type FromPromiseOptions } from './promise-interop.js';
 export {
   KeyboardInterrupt,

@@ -6,6 +6,7 @@
 import { currentContext, getRunningLoop, type TimerHandle } from '@tsyncio/loop';
 import type { Coroutine } from './coroutine.js';
 import { Future, setResultUnlessCancelled } from './future.js';
+import { finished, HandCoroutine } from './hand-coroutine.js';
 
 const FRESH = 0;
 /** suspended at the bare `yield` of `sleep(0)` */
@@ -14,14 +15,8 @@ const YIELDED = 1;
 const WAITING = 2;
 const DONE = 3;
 
-/** The shared result objects (read at once by `yield*` and the Task, never kept). */
+/** The shared result of the bare `yield` (read at once by `yield*` and the Task, never kept). */
 const YIELD_NOTHING: { value: undefined; done: false } = { value: undefined, done: false };
-const RETURNED: { value: unknown; done: boolean } = { value: undefined, done: true };
-
-function returned<T>(value: T): IteratorResult<unknown, T> {
-  RETURNED.value = value;
-  return RETURNED as IteratorResult<unknown, T>;
-}
 
 /**
  * The coroutine `sleep()` returns, written by hand: it behaves exactly like the generator
@@ -38,7 +33,7 @@ function returned<T>(value: T): IteratorResult<unknown, T> {
  * (validation included, on the first `next()`), but costs one small object instead of a
  * generator: sleeps are the most common wait of all (`yield* sleep(0)` is asyncio's way to yield).
  */
-class Sleep<T> implements Coroutine<T> {
+class Sleep<T> extends HandCoroutine<T> {
   declare _delay: number;
   declare _result: T;
   declare _state: number;
@@ -46,6 +41,7 @@ class Sleep<T> implements Coroutine<T> {
   declare _timer: TimerHandle | null;
 
   constructor(delay: number, result: T) {
+    super();
     this._delay = delay;
     this._result = result;
     this._state = FRESH;
@@ -59,7 +55,7 @@ class Sleep<T> implements Coroutine<T> {
         return this._start();
       case YIELDED:
         this._state = DONE;
-        return returned(this._result);
+        return finished(this._result);
       case WAITING: {
         let step: IteratorResult<unknown, unknown>;
         try {
@@ -73,7 +69,7 @@ class Sleep<T> implements Coroutine<T> {
         return step as IteratorResult<unknown, T>;
       }
       default:
-        return returned(undefined as T);
+        return finished(undefined as T);
     }
   }
 
@@ -87,18 +83,6 @@ class Sleep<T> implements Coroutine<T> {
     if (this._state === WAITING) this._end();
     this._state = DONE;
     return { value, done: true };
-  }
-
-  [Symbol.iterator](): this {
-    return this;
-  }
-
-  [Symbol.dispose](): void {
-    this.return(undefined as T);
-  }
-
-  get [Symbol.toStringTag](): string {
-    return 'Generator';
   }
 
   private _start(): IteratorResult<unknown, T> {

@@ -28,8 +28,11 @@
  *
  * @module
  */
-import type { Coroutine } from '@tsyncio/futures';
+import { finished, HandCoroutine } from '@tsyncio/futures';
 import type { Waiter } from './waiters.js';
+
+// the generator-protocol base and the shared result object live in @tsyncio/futures
+export { finished, HandCoroutine };
 
 /** @internal */
 export const FRESH = 0;
@@ -43,44 +46,9 @@ interface FutureIterator {
   next(): IteratorResult<unknown, unknown>;
 }
 
-/** The one result object ops return from `next()` (read at once by `yield*` and the Task). */
-const RESULT: { value: unknown; done: boolean } = { value: undefined, done: true };
-
 /** @internal the next step of a Future used as its own iterator (yields it while pending) */
 export function futureNext(future: unknown): IteratorResult<unknown, unknown> {
   return (future as FutureIterator).next();
-}
-
-/** @internal a finished result carrying `value` */
-export function finished<T>(value: T): IteratorResult<unknown, T> {
-  RESULT.value = value;
-  RESULT.done = true;
-  return RESULT as IteratorResult<unknown, T>;
-}
-
-/**
- * The generator protocol around `next`/`throw`/`return`: what makes a hand-written coroutine pass
- * for the generator object of a `function*` (`yield*`, `createTask()`, `isCoroutine()`).
- *
- * @internal
- */
-export abstract class HandCoroutine<T> implements Coroutine<T> {
-  abstract next(): IteratorResult<unknown, T>;
-  abstract throw(error: unknown): IteratorResult<unknown, T>;
-  abstract return(value: T): IteratorResult<unknown, T>;
-
-  [Symbol.iterator](): this {
-    return this;
-  }
-
-  /** Like a generator's: `return()`. */
-  [Symbol.dispose](): void {
-    this.return(undefined as T);
-  }
-
-  get [Symbol.toStringTag](): string {
-    return 'Generator';
-  }
 }
 
 /**
