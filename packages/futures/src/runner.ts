@@ -296,13 +296,38 @@ export class Runner {
     return this.close();
   }
 
+  /**
+   * @internal The loop made when no `loopFactory` is given (also made the current loop until
+   * `close()`). A platform's Runner overrides it (the Node entry's makes a NodeEventLoop).
+   */
+  _newDefaultLoop(): EventLoop {
+    return newEventLoop();
+  }
+
+  /**
+   * @internal `run()` for this Runner class: a platform's Runner subclass inherits it, so its
+   * `run()` is `SubRunner._run(main, options)`.
+   */
+  static async _run<T>(this: new (options: RunnerOptions) => Runner, main: MainCoroutine<T>, options: RunOptions = {}): Promise<T> {
+    if (_getRunningLoop() !== null) {
+      closeUnstarted(main);
+      throw new RuntimeError('run() cannot be called from a running event loop');
+    }
+    const runner = new this(options);
+    try {
+      return await runner.run(main);
+    } finally {
+      await runner.close();
+    }
+  }
+
   /** @internal create the loop and the Context on first use */
   _lazyInit(): void {
     if (this._state === CLOSED) throw new RuntimeError('Runner is closed');
     if (this._state === INITIALIZED) return;
     let loop: EventLoop;
     if (this._loopFactory === undefined) {
-      loop = newEventLoop();
+      loop = this._newDefaultLoop();
       if (!this._setEventLoop) {
         setEventLoop(loop);
         this._setEventLoop = true;
@@ -382,15 +407,6 @@ function whenAllDone(loop: EventLoop, tasks: ReadonlySet<Future<unknown>>): Futu
  * console.log(await run(main)); // "done", a second later
  * ```
  */
-export async function run<T>(main: MainCoroutine<T>, options: RunOptions = {}): Promise<T> {
-  if (_getRunningLoop() !== null) {
-    closeUnstarted(main);
-    throw new RuntimeError('run() cannot be called from a running event loop');
-  }
-  const runner = new Runner(options);
-  try {
-    return await runner.run(main);
-  } finally {
-    await runner.close();
-  }
+export function run<T>(main: MainCoroutine<T>, options: RunOptions = {}): Promise<T> {
+  return Runner._run(main, options);
 }

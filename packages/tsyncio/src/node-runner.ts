@@ -7,14 +7,7 @@
  *
  * @module
  */
-import { _getRunningLoop, RuntimeError, setEventLoop } from '@tsyncio/loop';
-import {
-  isCoroutine,
-  Runner as BaseRunner,
-  type MainCoroutine,
-  type RunnerOptions,
-  type RunOptions,
-} from '@tsyncio/futures';
+import { Runner as BaseRunner, type MainCoroutine, type RunOptions } from '@tsyncio/futures';
 import { NodeEventLoop } from '@tsyncio/net';
 
 export { newEventLoop } from '@tsyncio/net';
@@ -37,24 +30,9 @@ export { newEventLoop } from '@tsyncio/net';
  * ```
  */
 export class Runner extends BaseRunner {
-  /** @throws TypeError when `loopFactory` is given and is not a function. */
-  constructor(options: RunnerOptions = {}) {
-    const self: { runner: Runner | null } = { runner: null };
-    super(
-      options.loopFactory !== undefined
-        ? options
-        : {
-            ...options,
-            loopFactory: () => {
-              const loop = new NodeEventLoop();
-              // as for the default loop of @tsyncio/futures' Runner: current until close()
-              setEventLoop(loop);
-              if (self.runner !== null) self.runner._setEventLoop = true;
-              return loop;
-            },
-          },
-    );
-    self.runner = this;
+  /** @internal the default loop is a NodeEventLoop */
+  override _newDefaultLoop(): NodeEventLoop {
+    return new NodeEventLoop();
   }
 }
 
@@ -76,15 +54,6 @@ export class Runner extends BaseRunner {
  * });
  * ```
  */
-export async function run<T>(main: MainCoroutine<T>, options: RunOptions = {}): Promise<T> {
-  if (_getRunningLoop() !== null) {
-    if (isCoroutine(main)) main.return(undefined as never);
-    throw new RuntimeError('run() cannot be called from a running event loop');
-  }
-  const runner = new Runner(options);
-  try {
-    return await runner.run(main);
-  } finally {
-    await runner.close();
-  }
+export function run<T>(main: MainCoroutine<T>, options: RunOptions = {}): Promise<T> {
+  return Runner._run(main, options);
 }
