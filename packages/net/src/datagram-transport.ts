@@ -23,7 +23,7 @@ import type { Socket as DgramSocket } from 'node:dgram';
 import { describe, getLogger, getRunningLoop, INSPECT, type EventLoop } from '@tsyncio/loop';
 import { Future, rethrowIfCancelled, type Coroutine } from '@tsyncio/futures';
 import type { Address, BaseProtocol, DatagramProtocol, DatagramTransport } from '@tsyncio/streams';
-import { getaddrinfo, type InetAddress } from './dns.js';
+import { familyNumber, getaddrinfo, type InetAddress } from './dns.js';
 import { formatAddress, isOSError } from './errors.js';
 import { checkSockAddr, sameAddress } from './internal/sock-address.js';
 import { fromNode, gaierror, sockError } from './internal/sock-errors.js';
@@ -340,22 +340,6 @@ function checkBoolean(name: string, value: unknown): boolean {
   return value;
 }
 
-function familyOption(value: unknown): 0 | 4 | 6 {
-  switch (value) {
-    case undefined:
-    case null:
-    case 0:
-      return 0;
-    case 4:
-    case 'inet':
-      return 4;
-    case 6:
-    case 'inet6':
-      return 6;
-    default:
-      throw new RangeError(`createDatagramEndpoint() family must be 0, 4 or 6 (or 'inet', 'inet6'), got ${describe(value)}`);
-  }
-}
 
 /** asyncio's `_ensure_resolved` for a datagram address: numeric hosts as they are, names resolved. */
 function* resolveAll(
@@ -418,7 +402,7 @@ export function* createDatagramEndpoint<P extends DatagramProtocol>(
   }
   const localAddr = checkAddrOption('localAddr', options.localAddr);
   const remoteAddr = checkAddrOption('remoteAddr', options.remoteAddr);
-  const family = familyOption(options.family);
+  const family = familyNumber('createDatagramEndpoint', options.family);
   const proto = options.proto ?? 0;
   if (proto !== 0 && proto !== 17) throw new RangeError(`createDatagramEndpoint() proto must be 0 or 17 (UDP), got ${describe(proto)}`);
   const flags = options.flags ?? 0;
